@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "emit.h"
+#include "escape.h"
+#include "log.h"
+#include "util.h"
+
+struct emitted {
+        char *relpath;
+        char *content; /* NULL for a symlink */
+        char *target;
+};
+
+struct emitter {
+        int dirfd;           /* -1 in memory mode */
+        char *dir;
+        struct emitted *files;
+        size_t n_files;
+
+        /* the file being built */
+        FILE *cur;
+        char *cur_path;
+        char *cur_buf;
+        size_t cur_size;
+
+        char **units, **mounts, **sources;
+        size_t n_units, n_mounts, n_sources;
+};
+
+static struct emitter *emitter_alloc(void) {
+        struct emitter *e = xcalloc(1, sizeof(*e));
+        e->dirfd = -1;
+        e->units = xcalloc(1, sizeof(char *));
+        e->mounts = xcalloc(1, sizeof(char *));
+        e->sources = xcalloc(1, sizeof(char *));
+        return e;
+}
+
+struct emitter *emitter_new_dir(const char *dir) {
+        struct emitter *e;
+        int fd;
+
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+                log_error_errno(errno, "Failed to open output directory %s: %m", dir);
+                return NULL;
+        }
+        e = emitter_alloc();
+        e->dirfd = fd;
+        e->dir = xstrdup(dir);
+        return e;
+}
+
+struct emitter *emitter_new_memory(void) {
+        return emitter_alloc();
+}
+
+void emitter_free(struct emitter *e) {
+        if (!e)
+                return;
+        if (e->cur) {
+                fclose(e->cur);
+                free(e->cur_buf);
+                free(e->cur_path);
+        }
+        for (size_t i = 0; i < e->n_files; i++) {
+                free(e->files[i].relpath);
+                free(e->files[i].content);
+                free(e->files[i].target);
+        }
+        free(e->files);
+        if (e->dirfd >= 0)
+                close(e->dirfd);
+        free(e->dir);
+        strv_free(e->units);
+        strv_free(e->mounts);
+        strv_free(e->sources);
+        free(e);
+}
+
+/* mkdir -p of the directories in relpath (not the last component), below the output dir. */
+static int mkdir_parents(struct emitter *e, const char *relpath) {
+        _cleanup_free_ char *p = xstrdup(relpath);
+
+        for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
+                *s = '\0';
+                if (mkdirat(e->dirfd, p, 0755) < 0 && errno != EEXIST)
+                        return log_error_errno(errno, "Failed to create %s/%s: %m", e->dir, p);
+                *s = '/';
+        }
+        return 0;
+}
+
+FILE *emit_open(struct emitter *e, const char *relpath) {
+        if (e->cur) {
+                log_error("Internal error: %s opened while %s is still open", relpath, e->cur_path);
+                return NULL;
+        }
+        e->cur = open_memstream(&e->cur_buf, &e->cur_size);
+        if (!e->cur) {
+                log_error_errno(errno, "Failed to allocate a buffer for %s: %m", relpath);
+                return NULL;
+        }
+        e->cur_path = xstrdup(relpath);
+        return e->cur;
+}
+
+static int write_file(struct emitter *e, const char *relpath, const char *content, size_t size) {
+        ssize_t n;
+        int fd, r;
+
+        r = mkdir_parents(e, relpath);
+        if (r < 0)
+                return r;
+        /* Exclusive: a unit defined twice is a bug (ours or the config's), never silently overwritten. */
+        fd = openat(e->dirfd, relpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0) {
+                if (errno == EEXIST)
+                        return log_error_errno(errno, "Failed to create unit file %s/%s, as it already exists. "
+                                               "Duplicate entry?", e->dir, relpath);
+                return log_error_errno(errno, "Failed to create %s/%s: %m", e->dir, relpath);
+        }
+        n = write(fd, content, size);
+        r = n < 0 ? -errno : (size_t) n != size ? -EIO : 0;
+        if (close(fd) < 0 && r == 0)
+                r = -errno;
+        if (r < 0) {
+                (void) unlinkat(e->dirfd, relpath, 0);
+                return log_error_errno(r, "Failed to write %s/%s: %m", e->dir, relpath);
+        }
+        return 0;
+}
+
+int emit_close(struct emitter *e, FILE *f) {
+        char *path = e->cur_path, *buf;
+        size_t size;
+        int r = 0;
+
+        if (!f || f != e->cur)
+                return log_error_errno(EINVAL, "Internal error: closing a file that is not open");
+
+        if (fflush(f) != 0 || ferror(f))
+                r = log_error_errno(ENOMEM, "Failed to build %s: %m", path);
+        fclose(f);
+        buf = e->cur_buf;
+        size = e->cur_size;
+        e->cur = NULL;
+        e->cur_buf = NULL;
+        e->cur_path = NULL;
+
+        if (r == 0 && e->dirfd >= 0)
+                r = write_file(e, path, buf, size);
+        if (r == 0 && e->dirfd < 0) {
+                e->files = xrealloc(e->files, (e->n_files + 1) * sizeof(*e->files));
+                e->files[e->n_files++] = (struct emitted) { .relpath = path, .content = buf };
+                return 0;
+        }
+        free(path);
+        free(buf);
+        return r;
+}
+
+int emit_symlink(struct emitter *e, const char *relpath, const char *target) {
+        char old[PATH_MAX];
+        ssize_t n;
+        int r;
+
+        if (e->dirfd < 0) {
+                for (size_t i = 0; i < e->n_files; i++)
+                        if (streq(e->files[i].relpath, relpath))
+                                return 0;
+                e->files = xrealloc(e->files, (e->n_files + 1) * sizeof(*e->files));
+                e->files[e->n_files++] = (struct emitted) { .relpath = xstrdup(relpath), .target = xstrdup(target) };
+                return 0;
+        }
+
+        r = mkdir_parents(e, relpath);
+        if (r < 0)
+                return r;
+        if (symlinkat(target, e->dirfd, relpath) >= 0)
+                return 0;
+        if (errno == EEXIST) {
+                /* The same dependency twice is harmless; a different one is a conflict. */
+                n = readlinkat(e->dirfd, relpath, old, sizeof(old) - 1);
+                if (n >= 0) {
+                        old[n] = '\0';
+                        if (streq(old, target))
+                                return 0;
+                }
+        }
+        return log_error_errno(errno, "Failed to create symlink %s/%s -> %s: %m", e->dir, relpath, target);
+}
+
+void emit_unit_header(FILE *f, const char *source_file) {
+        _cleanup_free_ char *src = unit_specifier_escape(source_file);
+
+        fputs(GENERATOR_HEADER, f);
+        fprintf(f, "\n[Unit]\nSourcePath=%s\n", src);
+}
+
+static void push_unique(char ***v, size_t *n, const char *s) {
+        if (!strv_contains(*v, s))
+                strv_push(v, n, xstrdup(s));
+}
+
+void emit_register_unit(struct emitter *e, const char *unit, const char *source_file) {
+        push_unique(&e->units, &e->n_units, unit);
+        push_unique(&e->sources, &e->n_sources, source_file);
+}
+
+void emit_register_mount(struct emitter *e, const char *path, const char *source_file) {
+        push_unique(&e->mounts, &e->n_mounts, path);
+        push_unique(&e->sources, &e->n_sources, source_file);
+}
+
+char *const *emit_units(const struct emitter *e) {
+        return e->units;
+}
+
+char *const *emit_mounts(const struct emitter *e) {
+        return e->mounts;
+}
+
+char *const *emit_sources(const struct emitter *e) {
+        return e->sources;
+}
+
+static int cmp_emitted(const void *a, const void *b) {
+        return strcmp(((const struct emitted *) a)->relpath, ((const struct emitted *) b)->relpath);
+}
+
+int emitter_print(struct emitter *e, FILE *out) {
+        qsort(e->files, e->n_files, sizeof(*e->files), cmp_emitted);
+        for (size_t i = 0; i < e->n_files; i++) {
+                if (e->files[i].target)
+                        fprintf(out, "# %s -> %s\n", e->files[i].relpath, e->files[i].target);
+                else
+                        fprintf(out, "# %s\n%s", e->files[i].relpath, e->files[i].content);
+                if (i + 1 < e->n_files)
+                        fputc('\n', out);
+        }
+        return fflush(out) == 0 ? 0 : -errno;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * [SR-IOV X] -> interface-vf@X.service
+ */
+
+/* The device unit a PF's instance is bound to: its netdev, or for a PF named by PCI address
+ * the alias our udev rule (70-hostvirt-sriov.rules) gives SR-IOV capable PCI devices. */
+char *sriov_device_unit(const struct conf_sriov *pf) {
+        _cleanup_free_ char *path = pf->is_pci ? xasprintf("/sys/bus/pci/devices/%s", pf->name)
+                                               : xasprintf("/sys/subsystem/net/devices/%s", pf->name);
+        _cleanup_free_ char *e = unit_escape_path(path);
+
+        return e ? xasprintf("%s.device", e) : NULL;
+}
+
+int emit_sriov(struct emitter *e, const struct conf *c) {
+        int ret = 0;
+
+        for (size_t i = 0; i < c->n_sriov; i++) {
+                const struct conf_sriov *pf = c->sriov[i];
+                _cleanup_free_ char *unit = unit_instance("interface-vf", pf->name, ".service");
+                _cleanup_free_ char *device = sriov_device_unit(pf);
+                _cleanup_free_ char *wants = NULL, *dropin = NULL;
+                FILE *f;
+                int r;
+
+                if (!device) {
+                        ret = log_error_errno(EINVAL, "Cannot name the device unit of %s, skipping", pf->name);
+                        continue;
+                }
+
+                /* Started whenever the PF appears: at boot, and again after a driver reload. */
+                wants = xasprintf("%s.wants/%s", device, unit);
+                r = emit_symlink(e, wants, UNITDIR "/interface-vf@.service");
+                if (r < 0) {
+                        ret = r;
+                        continue;
+                }
+
+                dropin = xasprintf("%s.d/50-hostvirt.conf", unit);
+                f = emit_open(e, dropin);
+                if (!f) {
+                        ret = -ENOMEM;
+                        continue;
+                }
+                emit_unit_header(f, pf->loc.file);
+                fprintf(f, "BindsTo=%s\nAfter=%s\n\n[Service]\nTimeoutStartSec=%u\n", device, device,
+                        conf_sriov_timeout(pf));
+                r = emit_close(e, f);
+                if (r < 0) {
+                        ret = r;
+                        continue;
+                }
+                emit_register_unit(e, unit, pf->loc.file);
+        }
+        return ret;
+}
+
+int emit_all(struct emitter *e, const struct conf *c) {
+        int r, ret = 0;
+
+        r = emit_sriov(e, c);
+        if (r < 0)
+                ret = r;
+#ifdef HAVE_EMIT_HUGEPAGES
+        r = emit_hugepages(e, c);
+        if (r < 0)
+                ret = r;
+#endif
+#ifdef HAVE_EMIT_NET
+        r = emit_net(e, c);
+        if (r < 0)
+                ret = r;
+#endif
+#ifdef HAVE_EMIT_LIBVIRT
+        r = emit_libvirt(e, c);
+        if (r < 0)
+                ret = r;
+#endif
+        return ret;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
+#define _cleanup_(f) __attribute__((cleanup(f)))
+
+static inline void freep(void *p) {
+        free(*(void **) p);
+}
+static inline void fclosep(FILE **f) {
+        if (*f)
+                fclose(*f);
+}
+#define _cleanup_free_ _cleanup_(freep)
+#define _cleanup_fclose_ _cleanup_(fclosep)
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Appends p to the NULL-terminated vector *v of *n entries. */
+void strv_push(char ***v, size_t *n, char *p);
+void strv_free(char **v);
+bool strv_contains(char *const *v, const char *s);
+
+bool streq(const char *a, const char *b);
+bool startswith(const char *s, const char *prefix);
+bool endswith(const char *s, const char *suffix);
+
+/* Strict value parsers: the whole string must match; return 0 or -EINVAL/-ERANGE. */
+int parse_boolean(const char *s);                     /* 1, 0, or -EINVAL */
+int parse_uint(const char *s, unsigned long long max, unsigned long long *ret);
+int parse_size_kb(const char *s, uint64_t *ret_kb);   /* "2M", "1G", "2048kB", "1048576kB" */
+int parse_mac(const char *s, uint8_t ret[6]);         /* aa:bb:cc:dd:ee:ff */
+int parse_mode(const char *s, unsigned *ret);         /* octal, <= 07777 */
+/* Splits on whitespace into a NULL-terminated vector. */
+char **split_words(const char *s, size_t *ret_n);
+
+/* Kernel rules for a network interface name (dev_valid_name()). */
+bool ifname_valid(const char *s);
+/* DDDD:BB:DD.F, lower-case hex as the kernel prints it. */
+bool pci_address_valid(const char *s);
+
+/* "2M", "1G", otherwise "NkB": the canonical name of a hugepage size. */
+char *format_size_kb(uint64_t kb);
+char *format_mac(const uint8_t mac[6]);
+
+/* Reads a whole small file, strips one trailing newline. */
+int read_one_line(const char *path, char **ret);
+/* Writes "value\n"-less string with one write(); returns -errno. */
+int write_string(const char *path, const char *value);
+int read_uint(const char *path, unsigned long long *ret);

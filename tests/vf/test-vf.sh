@@ -1,0 +1,150 @@
+#!/bin/bash
+# The VF helper (hostvirt-vf) on fake sysfs trees under HOSTVIRT_ROOT: this machine
+# has no SR-IOV device (the VM suite, tests/vm, runs it on netdevsim and an emulated
+# NVMe PF).  Which sysfs writes happen, and in which order, is observed with strace,
+# not taken from the helper's own log.
+source "$SRCDIR/tests/lib/common.sh"
+VF=$BUILDDIR/src/vf/hostvirt-vf
+command -v strace >/dev/null || { echo "strace is needed (tools/deps.sh installs it)"; exit 1; }
+
+# mkpf ROOT NAME [pci] [TOTALVFS]: a PF netdev NAME on PCI function 0000:03:00.0 (with
+# "pci": its subsystem link says PCI, so the helper waits for virtfn* links)
+mkpf() {
+        local root=$1 name=$2 kind=${3:-} total=${4:-}
+        local dev=$root/sys/devices/pci0000:00/0000:00:01.0/0000:03:00.0
+        mkdir -p "$dev/net/$name" "$root/sys/class/net" "$root/sys/bus/pci/devices" "$root/sys/bus/netdevsim"
+        ln -sfn ../../devices/pci0000:00/0000:00:01.0/0000:03:00.0/net/$name "$root/sys/class/net/$name"
+        ln -sfn ../../../0000:03:00.0 "$dev/net/$name/device"
+        ln -sfn ../../../devices/pci0000:00/0000:00:01.0/0000:03:00.0 "$root/sys/bus/pci/devices/0000:03:00.0"
+        if [ "$kind" = pci ]; then ln -sfn ../../../../bus/pci "$dev/subsystem"; else ln -sfn ../../../../bus/netdevsim "$dev/subsystem"; fi
+        echo 0 > "$dev/sriov_numvfs"
+        echo 1 > "$dev/sriov_drivers_autoprobe"
+        [ -z "$total" ] || echo "$total" > "$dev/sriov_totalvfs"
+        echo "$dev"
+}
+conf() { mkdir -p "$1/etc/hostvirt"; cat > "$1/etc/hostvirt/test.conf"; }
+# run ROOT ARGS...: runs the helper under strace; sets $out, $rc and $writes (the sysfs
+# attributes opened for writing and what was written, in order: "sriov_numvfs=0 ...")
+run() {
+        local root=$1; shift
+        rc=0
+        # LeakSanitizer cannot run under ptrace: leaks are checked by the plain runs at the end
+        out=$(ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 HOSTVIRT_ROOT=$root strace -f -qq -e trace=openat,write -e signal=none -o "$root/strace" "$VF" "$@" 2>&1) || rc=$?
+        writes=$(awk '
+                /openat\(.*O_WRONLY/ { match($0, /"[^"]*"/); p = substr($0, RSTART + 1, RLENGTH - 2); n = split(p, a, "/"); match($0, /= [0-9]+$/); fd[substr($0, RSTART + 2)] = a[n] }
+                /^[0-9]+ +write\([0-9]+,/ { match($0, /write\([0-9]+/); f = substr($0, RSTART + 6, RLENGTH - 6); if (f in fd) { match($0, /"[^"]*"/); printf "%s=%s ", fd[f], substr($0, RSTART + 1, RLENGTH - 2) } }
+        ' "$root/strace")
+        writes=${writes% }
+}
+expect() { # NAME CONDITION-DESCRIPTION TEST...
+        local n=$1; shift
+        if "$@"; then pass "$n"; else fail "$n" "rc=$rc writes='$writes' out: $(echo "$out" | tail -3 | tr '\n' '|')"; fi
+}
+numvfs() { cat "$1/sriov_numvfs"; }
+
+# --- fresh create, a PF like netdevsim (no sriov_totalvfs, not on the PCI bus) ---------------
+R=$(mktempdir); D=$(mkpf "$R" eno4)
+conf "$R" <<<$'[SR-IOV eno4]\nVirtualFunctions = 4'
+run "$R" start eno4
+expect fresh-create test "$rc" = 0 -a "$(numvfs "$D")" = 4 -a "$writes" = "sriov_numvfs=4"
+expect fresh-create-logs-pf-name grep -q '^eno4: creating 4 VFs' <<<"$out"
+expect autoprobe-untouched-by-default test "$(cat "$D/sriov_drivers_autoprobe")" = 1
+
+# --- the same count again: nothing written ------------------------------------------------------
+run "$R" start eno4
+expect same-count-no-write test "$rc" = 0 -a -z "$writes"
+expect same-count-says-so grep -q 'already has 4 VFs' <<<"$out"
+
+# --- a count change goes through 0 -------------------------------------------------------------
+conf "$R" <<<$'[SR-IOV eno4]\nVirtualFunctions = 2'
+run "$R" start eno4
+expect change-through-zero test "$rc" = 0 -a "$writes" = "sriov_numvfs=0 sriov_numvfs=2" -a "$(numvfs "$D")" = 2
+
+# --- stop, and stop again ----------------------------------------------------------------------
+run "$R" stop eno4
+expect stop test "$rc" = 0 -a "$writes" = "sriov_numvfs=0" -a "$(numvfs "$D")" = 0
+run "$R" stop eno4
+expect stop-idempotent test "$rc" = 0 -a -z "$writes"
+
+# --- over sriov_totalvfs: refused, nothing written ---------------------------------------------
+R=$(mktempdir); D=$(mkpf "$R" eno5 pci 4)
+conf "$R" <<<$'[SR-IOV eno5]\nVirtualFunctions = 8\nDriversAutoprobe = no'
+run "$R" start eno5
+expect over-totalvfs-refused test "$rc" = 1 -a -z "$writes" -a "$(numvfs "$D")" = 0 -a "$(cat "$D/sriov_drivers_autoprobe")" = 1
+expect over-totalvfs-message grep -q 'eno5: VirtualFunctions=8 exceeds what the device supports (sriov_totalvfs=4); nothing changed' <<<"$out"
+
+# --- autoprobe off, on a PCI PF whose VFs appear as virtfn* links --------------------------------
+# A stand-in for the kernel: creates/removes virtfnN links to match sriov_numvfs.
+fake_kernel() {
+        local dev=$1 n i l
+        while :; do
+                n=$(cat "$dev/sriov_numvfs" 2>/dev/null || echo 0); n=${n:-0}
+                for ((i = 0; i < n; i++)); do [ -e "$dev/virtfn$i" ] || ln -s "../0000:03:00.$((i + 1))" "$dev/virtfn$i"; done
+                for l in "$dev"/virtfn*; do [ -L "$l" ] && [ "${l##*virtfn}" -ge "$n" ] && rm -f "$l"; done
+                sleep 0.02
+        done
+}
+mkdir -p "$D/../0000:03:00.1" "$D/../0000:03:00.2" "$D/../0000:03:00.3"
+fake_kernel "$D" & fk=$!
+conf "$R" <<<$'[SR-IOV eno5]\nVirtualFunctions = 3\nDriversAutoprobe = no'
+run "$R" start eno5
+expect autoprobe-off-then-numvfs test "$rc" = 0 -a "$writes" = "sriov_drivers_autoprobe=0 sriov_numvfs=3"
+expect waits-for-virtfn test -L "$D/virtfn0" -a -L "$D/virtfn1" -a -L "$D/virtfn2"
+
+# --- the same PF named by its PCI address ------------------------------------------------------
+conf "$R" <<<$'[SR-IOV 0000:03:00.0]\nVirtualFunctions = 1\nDriversAutoprobe = no'
+run "$R" start 0000:03:00.0
+expect pci-address-pf test "$rc" = 0 -a "$writes" = "sriov_numvfs=0 sriov_numvfs=1" -a "$(numvfs "$D")" = 1
+run "$R" stop 0000:03:00.0
+expect pci-address-stop test "$rc" = 0 -a "$writes" = "sriov_numvfs=0"
+kill $fk; wait $fk 2>/dev/null || true
+
+# --- errors: no such device, no section, not SR-IOV capable, a broken config elsewhere ----------
+R=$(mktempdir); conf "$R" <<<$'[SR-IOV eno9]\nVirtualFunctions = 1'
+run "$R" start eno9
+expect missing-device test "$rc" = 1 -a -z "$writes"
+expect missing-device-message grep -q 'eno9: no such network interface' <<<"$out"
+run "$R" stop eno9
+expect stop-missing-device-ok test "$rc" = 0 -a -z "$writes"
+D=$(mkpf "$R" eno6)
+run "$R" start eno6
+expect no-section test "$rc" = 1 -a -z "$writes"
+expect no-section-message grep -q 'eno6: no valid \[SR-IOV eno6\] section' <<<"$out"
+conf "$R" <<<$'[SR-IOV eno6]\nVirtualFunctions = two'
+run "$R" start eno6
+expect bad-section-shows-why grep -q '/etc/hostvirt/test.conf:2: error: invalid VirtualFunctions=two' <<<"$out"
+conf "$R" <<<$'[SR-IOV eno6]\nVirtualFunctions = 1\n[Hugepages 3X]\nPages = 1'
+run "$R" start eno6
+expect other-errors-not-ours test "$rc" = 0 -a "$writes" = "sriov_numvfs=1"
+expect other-errors-quiet bash -c '! grep -q Hugepages <<<"$1"' _ "$out"
+rm "$D/sriov_numvfs"
+run "$R" start eno6
+expect not-sriov-capable test "$rc" = 1 -a -z "$writes"
+expect not-sriov-message grep -q 'eno6: the device has no sriov_numvfs' <<<"$out"
+run "$R" start 'a/b'
+expect invalid-name-refused test "$rc" = 1 -a -z "$writes"
+
+# --- a failing write leaves the PF as found ------------------------------------------------------
+# chattr +i makes the kernel itself refuse the write (EPERM), as a driver would refuse a count.
+R=$(mktempdir); D=$(mkpf "$R" eno7)
+conf "$R" <<<$'[SR-IOV eno7]\nVirtualFunctions = 2\nDriversAutoprobe = no'
+if chattr +i "$D/sriov_numvfs" 2>/dev/null; then
+        run "$R" start eno7
+        chattr -i "$D/sriov_numvfs"
+        expect failed-write-fails test "$rc" = 1 -a "$(numvfs "$D")" = 0
+        expect failed-write-restores-autoprobe test "$writes" = "sriov_drivers_autoprobe=0 sriov_drivers_autoprobe=1" -a "$(cat "$D/sriov_drivers_autoprobe")" = 1
+        expect failed-write-message grep -q 'eno7: writing sriov_numvfs=2 failed: Operation not permitted' <<<"$out"
+else
+        skip failed-write "chattr +i is not supported on $(df --output=fstype /tmp | tail -1)"
+fi
+
+# --- the same paths without strace, so that a sanitizer build checks them for leaks too -------
+R=$(mktempdir); D=$(mkpf "$R" eno8)
+conf "$R" <<<$'[SR-IOV eno8]\nVirtualFunctions = 2\nDriversAutoprobe = no'
+for args in "start eno8" "start eno8" "stop eno8" "start eno9" "start a/b" "stop eno9"; do
+        rc=0; out=$(HOSTVIRT_ROOT=$R "$VF" $args 2>&1) || rc=$?
+        case "$args" in *eno8) want=0 ;; *) want=1 ;; esac
+        [ "$args" = "stop eno9" ] && want=0
+        expect "plain-run '$args'" test "$rc" = "$want"
+done
+finish
