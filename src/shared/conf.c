@@ -141,7 +141,8 @@ static int parse_header(struct loader *l, const char *header, enum section_kind 
         }
 
         if (!*name) {
-                diag_error(l->file, l->line, "section [%s] needs a name, e.g. [%s eth0]; ignoring it", header, type);
+                diag_error(l->file, l->line, "section [%s] needs a name, e.g. [%s %s]; ignoring it", header, type,
+                           kind == KIND_HUGEPAGES ? "2M" : "eth0");
                 return -EINVAL;
         }
 
@@ -548,7 +549,14 @@ DEFINE_UINT_PARSER(p_vlan_id_nonzero, unsigned, 1, 4094)
 DEFINE_UINT_PARSER(p_qos, int, 0, 7)
 DEFINE_UINT_PARSER(p_rate, int64_t, 0, UINT32_MAX)
 DEFINE_UINT_PARSER(p_timeout, unsigned, 1, 86400)
-DEFINE_UINT_PARSER(p_pages, long, 0, LONG_MAX / 2)
+static int p_pages(struct parse_ctx *p, const char *v, void *dst) {
+        unsigned long long x;
+
+        if (parse_uint(v, LONG_MAX / 2, &x) < 0)
+                return bad_value(p, "expected a number of pages");
+        *(long *) dst = (long) x;
+        return 0;
+}
 DEFINE_UINT_PARSER(p_mtu, unsigned, 68, 65535)
 DEFINE_UINT_PARSER(p_fwd_delay, int, 2, 30)
 
@@ -1210,6 +1218,24 @@ static void check_net(struct conf *c) {
         }
 }
 
+static void check_hugepages(struct conf *c) {
+        /* One hugetlbfs mount point serves one page size: the later section goes. */
+        for (size_t i = 0; i < c->n_hugepages; i++)
+                for (size_t j = 0; j < i; j++) {
+                        struct conf_hugepages *h = c->hugepages[i], *o = c->hugepages[j];
+                        if (!h->mount || !o->mount || !streq(h->mount, o->mount))
+                                continue;
+                        diag_error(h->loc.file, h->loc.line,
+                                   "[Hugepages %s]: Mount=%s is already the mount point of [Hugepages %s] (%s:%u), "
+                                   "ignoring section", h->name, h->mount, o->name, o->loc.file, o->loc.line);
+                        free_hugepages(h);
+                        memmove(c->hugepages + i, c->hugepages + i + 1, (c->n_hugepages - i - 1) * sizeof(*c->hugepages));
+                        c->n_hugepages--;
+                        i--;
+                        break;
+                }
+}
+
 static void set_defaults(struct conf *c) {
         c->libvirt.order = true;
         c->libvirt.services = split_words("libvirtd.service virtqemud.service", &c->libvirt.n_services);
@@ -1245,6 +1271,7 @@ int conf_load(struct conf **ret, char *const *paths) {
                 }
         }
         link_vfs(c);
+        check_hugepages(c);
         check_net(c);
 
         for (size_t i = 0; i < l.n_sections; i++) {

@@ -88,7 +88,7 @@ struct conf_hugepages {
         struct node_pages *node_pages;
         size_t n_node_pages;
         char *mount;        /* absolute, normalized path, or NULL */
-        unsigned mode;      /* default 01770 when a mount is given */
+        unsigned mode;      /* valid when has_mode; the emitter defaults to 01770 with Group=, else no mode= */
         bool has_mode;
         char *group;        /* name or number as given, NULL = unset */
         bool strict;

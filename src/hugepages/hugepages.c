@@ -1,0 +1,705 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * hostvirt-hugepages start|stop SIZE — the helper of hostvirt-hugepages@SIZE.service.
+ *
+ * start: sets the hugepage pool of one page size to what [Hugepages SIZE]
+ * asks for, globally (Pages=) or per NUMA node (NodePages=), compacting
+ * memory and retrying when the kernel falls short, and logs what it got.
+ * Before it changes anything it records the counts it found under
+ * /run/hostvirt/hugepages/SIZE.
+ *
+ * stop: puts back exactly the recorded counts and forgets them.  It needs no
+ * configuration, so it also undoes a start whose section was edited since.
+ *
+ * Pages that were there before start (reserved on the kernel command line,
+ * by sysctl.d, by hand) are never released: start only ever raises a count,
+ * and stop goes back to what was found.  Gigantic pages given up at runtime
+ * can rarely be had again until the next boot.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+#include "root.h"
+#include "util.h"
+
+/* How often a short allocation is retried after compacting memory. */
+#define COMPACT_RETRIES 3
+
+#define STATE_DIR "/run/hostvirt/hugepages"
+
+/* One nr_hugepages file: the global pool of a size, or one node's share. */
+struct pool {
+        int node;                /* -1: the global pool */
+        char *path;              /* under HOSTVIRT_ROOT */
+        unsigned long long found; /* the count before the first start */
+        unsigned long long want;  /* what the config asks for; 0 when not asked */
+        bool asked;              /* part of the current config */
+        unsigned long long got;   /* read back after writing */
+        bool written;            /* changed by this run: undo on failure */
+};
+
+struct pools {
+        struct pool *p;
+        size_t n;
+};
+
+static void pools_done(struct pools *ps) {
+        for (size_t i = 0; i < ps->n; i++)
+                free(ps->p[i].path);
+        free(ps->p);
+        ps->p = NULL;
+        ps->n = 0;
+}
+
+static unsigned n_compactions;
+
+static char *pool_path(uint64_t kb, int node) {
+        _cleanup_free_ char *p = NULL;
+
+        if (node < 0)
+                p = xasprintf("/sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages", kb);
+        else
+                p = xasprintf("/sys/devices/system/node/node%d/hugepages/hugepages-%" PRIu64 "kB/nr_hugepages",
+                              node, kb);
+        return root_path(p);
+}
+
+static struct pool *pools_find(struct pools *ps, int node) {
+        for (size_t i = 0; i < ps->n; i++)
+                if (ps->p[i].node == node)
+                        return &ps->p[i];
+        return NULL;
+}
+
+static struct pool *pools_add(struct pools *ps, uint64_t kb, int node) {
+        struct pool *p = pools_find(ps, node);
+
+        if (p)
+                return p;
+        ps->p = xrealloc(ps->p, (ps->n + 1) * sizeof(struct pool));
+        p = &ps->p[ps->n++];
+        *p = (struct pool) { .node = node, .path = pool_path(kb, node) };
+        return p;
+}
+
+/* "node 0" or "the global pool", for messages. */
+static const char *pool_name(const struct pool *p, char buf[static 32]) {
+        if (p->node < 0)
+                return "the global pool";
+        snprintf(buf, 32, "node %d", p->node);
+        return buf;
+}
+
+/*
+ * The test seam for shortfalls.  A fake sysfs tree is made of plain files,
+ * which keep whatever is written to them: it can never fall short the way
+ * the kernel does when memory is scarce or fragmented.  So that the tests
+ * can reach the shortfall paths (compaction, retries, Strict=, the kernel
+ * command line hint), HOSTVIRT_TEST_HUGEPAGES_LIMIT="SIZE[@NODE]=MAX[+STEP] ..."
+ * makes the helper play the kernel's part after each write: the count in
+ * that file is capped at MAX, plus STEP for every compaction so far.  It is
+ * honoured only when HOSTVIRT_ROOT names a directory other than /, so it
+ * can never act on a booted system.
+ */
+static int fake_kernel_limit(const char *size, int node, unsigned long long *ret) {
+        _cleanup_free_ char *key = NULL;
+        const char *e;
+        char **words;
+        int r = 0;
+
+        if (!*root_dir())
+                return 0;
+        e = getenv("HOSTVIRT_TEST_HUGEPAGES_LIMIT");
+        if (!e)
+                return 0;
+
+        key = node < 0 ? xasprintf("%s=", size) : xasprintf("%s@%d=", size, node);
+        words = split_words(e, NULL);
+        for (char **w = words; *w; w++) {
+                unsigned long long max, step = 0;
+                char *plus;
+
+                if (!startswith(*w, key))
+                        continue;
+                plus = strchr(*w, '+');
+                if (plus) {
+                        *plus = '\0';
+                        if (parse_uint(plus + 1, 1000000, &step) < 0)
+                                r = -EINVAL;
+                }
+                if (r == 0 && parse_uint(*w + strlen(key), 1000000, &max) < 0)
+                        r = -EINVAL;
+                if (r == 0) {
+                        *ret = max + step * n_compactions;
+                        r = 1;
+                }
+                break;
+        }
+        strv_free(words);
+        return r;
+}
+
+static int pool_write(struct pool *p, const char *size, unsigned long long count) {
+        char buf[32];
+        unsigned long long limit = 0;
+        int r;
+
+        snprintf(buf, sizeof(buf), "%llu", count);
+        r = write_string(p->path, buf);
+        if (r < 0)
+                return r;
+
+        r = fake_kernel_limit(size, p->node, &limit);
+        if (r < 0)
+                return r;
+        if (r > 0 && count > limit) {
+                snprintf(buf, sizeof(buf), "%llu", limit);
+                return write_string(p->path, buf);
+        }
+        return 0;
+}
+
+static int pool_read_back(struct pool *p) {
+        return read_uint(p->path, &p->got);
+}
+
+/* ---- the record of what start found ---- */
+
+static char *state_path(const char *size) {
+        _cleanup_free_ char *p = xasprintf(STATE_DIR "/%s", size);
+        return root_path(p);
+}
+
+static int mkdir_parents(const char *path) {
+        _cleanup_free_ char *p = xstrdup(path);
+
+        for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+                *s = '\0';
+                if (mkdir(p, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                *s = '/';
+        }
+        return 0;
+}
+
+/* Lines "global N" or "nodeK N"; anything else means the file is not ours. */
+static int state_parse_line(const char *line, int *ret_node, unsigned long long *ret_count) {
+        char what[16];
+        unsigned long long count;
+        char extra;
+        int node = -1;
+
+        if (sscanf(line, "%15s %llu %c", what, &count, &extra) != 2)
+                return -EBADMSG;
+        if (startswith(what, "node")) {
+                unsigned long long n;
+
+                if (parse_uint(what + 4, 65535, &n) < 0)
+                        return -EBADMSG;
+                node = (int) n;
+        } else if (!streq(what, "global"))
+                return -EBADMSG;
+
+        *ret_node = node;
+        *ret_count = count;
+        return 0;
+}
+
+/* Adds every recorded pool to ps with its found count; returns 0 when there is no record. */
+static int state_load(const char *path, uint64_t kb, struct pools *ps) {
+        _cleanup_fclose_ FILE *f = NULL;
+        char line[128];
+        int n = 0;
+
+        f = fopen(path, "re");
+        if (!f)
+                return errno == ENOENT ? 0 : -errno;
+
+        while (fgets(line, sizeof(line), f)) {
+                unsigned long long count;
+                int node, r;
+
+                if (line[0] == '#' || line[0] == '\n')
+                        continue;
+                r = state_parse_line(line, &node, &count);
+                if (r < 0)
+                        return r;
+                pools_add(ps, kb, node)->found = count;
+                n++;
+        }
+        if (ferror(f))
+                return -EIO;
+        return n;
+}
+
+/* Written to a temporary file and renamed, so a crash leaves the old record or the new one. */
+static int state_save(const char *path, const char *size, const struct pools *ps) {
+        _cleanup_free_ char *tmp = xasprintf("%s.tmp", path);
+        FILE *f;
+        int r;
+
+        r = mkdir_parents(path);
+        if (r < 0)
+                return r;
+
+        f = fopen(tmp, "wxe");
+        if (!f && errno == EEXIST) {
+                /* left over from a crash: ours to replace */
+                (void) unlink(tmp);
+                f = fopen(tmp, "wxe");
+        }
+        if (!f)
+                return -errno;
+
+        fprintf(f, "# hostvirt-hugepages %s: the counts found before start; stop puts them back\n", size);
+        for (size_t i = 0; i < ps->n; i++) {
+                if (ps->p[i].node < 0)
+                        fprintf(f, "global %llu\n", ps->p[i].found);
+                else
+                        fprintf(f, "node%d %llu\n", ps->p[i].node, ps->p[i].found);
+        }
+
+        r = fflush(f) == 0 && !ferror(f) ? 0 : -errno;
+        if (fclose(f) < 0 && r == 0)
+                r = -errno;
+        if (r == 0 && rename(tmp, path) < 0)
+                r = -errno;
+        if (r < 0)
+                (void) unlink(tmp);
+        return r;
+}
+
+/* ---- start ---- */
+
+static int cmp_u64(const void *a, const void *b) {
+        uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+        return x < y ? -1 : x > y;
+}
+
+/* "2M 1G": the sizes this kernel offers, smallest first. */
+static int list_sizes(char **ret) {
+        _cleanup_free_ char *dir = root_path("/sys/kernel/mm/hugepages");
+        _cleanup_free_ uint64_t *kbs = NULL;
+        struct dirent *de;
+        size_t n = 0;
+        char *s;
+        DIR *d;
+
+        d = opendir(dir);
+        if (!d)
+                return -errno;
+        while ((de = readdir(d))) {
+                uint64_t kb;
+
+                if (!startswith(de->d_name, "hugepages-") ||
+                    parse_size_kb(de->d_name + strlen("hugepages-"), &kb) < 0)
+                        continue;
+                kbs = xrealloc(kbs, (n + 1) * sizeof(uint64_t));
+                kbs[n++] = kb;
+        }
+        closedir(d);
+
+        qsort(kbs, n, sizeof(uint64_t), cmp_u64);
+        s = xstrdup("");
+        for (size_t i = 0; i < n; i++) {
+                _cleanup_free_ char *name = format_size_kb(kbs[i]), *old = s;
+                s = xasprintf("%s%s%s", old, i > 0 ? " " : "", name);
+        }
+        *ret = s;
+        return 0;
+}
+
+static int check_size(const char *size, uint64_t kb) {
+        _cleanup_free_ char *rel = xasprintf("/sys/kernel/mm/hugepages/hugepages-%" PRIu64 "kB", kb);
+        _cleanup_free_ char *dir = root_path(rel), *sizes = NULL;
+        struct stat st;
+
+        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+                return 0;
+        if (list_sizes(&sizes) < 0 || !*sizes)
+                log_error("%s: this kernel offers no hugepages (no %s).", size, rel);
+        else
+                log_error("%s: this kernel has no %s pages (%s is missing); it offers: %s.",
+                          size, size, rel, sizes);
+        return -EOPNOTSUPP;
+}
+
+static int check_node(const char *size, uint64_t kb, unsigned node) {
+        _cleanup_free_ char *rel = xasprintf("/sys/devices/system/node/node%u", node);
+        _cleanup_free_ char *dir = root_path(rel), *pool = pool_path(kb, (int) node);
+        struct stat st;
+
+        if (stat(dir, &st) < 0) {
+                log_error("%s: NodePages= names NUMA node %u, but there is no %s.", size, node, rel);
+                return -ENODEV;
+        }
+        if (access(pool, F_OK) < 0) {
+                log_error("%s: NUMA node %u has no %s pool (%s).", size, node, size, pool);
+                return -EOPNOTSUPP;
+        }
+        return 0;
+}
+
+/* The pools the config asks for, with the counts wanted; the nodes must exist. */
+static int pools_from_config(const struct conf_hugepages *h, struct pools *ps) {
+        if (h->pages != CONF_UNSET) {
+                struct pool *p = pools_add(ps, h->size_kb, -1);
+                p->want = (unsigned long long) h->pages;
+                p->asked = true;
+                return 0;
+        }
+
+        for (size_t i = 0; i < h->n_node_pages; i++) {
+                int r = check_node(h->name, h->size_kb, h->node_pages[i].node);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; i < h->n_node_pages; i++) {
+                struct pool *p = pools_add(ps, h->size_kb, (int) h->node_pages[i].node);
+                p->want = h->node_pages[i].pages;
+                p->asked = true;
+        }
+        return 0;
+}
+
+static unsigned long long pool_target(const struct pool *p) {
+        /* Never below what was there: those pages are not ours to release. */
+        return p->asked && p->want > p->found ? p->want : p->found;
+}
+
+static bool pools_short(const struct pools *ps) {
+        for (size_t i = 0; i < ps->n; i++)
+                if (ps->p[i].got < pool_target(&ps->p[i]))
+                        return true;
+        return false;
+}
+
+static int compact_memory(void) {
+        _cleanup_free_ char *p = root_path("/proc/sys/vm/compact_memory");
+
+        n_compactions++;
+        return write_string(p, "1");
+}
+
+/* Writes every target, then compacts and rewrites the short ones a bounded number of times. */
+static int pools_allocate(struct pools *ps, const char *size) {
+        int r;
+
+        for (unsigned attempt = 0;; attempt++) {
+                for (size_t i = 0; i < ps->n; i++) {
+                        struct pool *p = &ps->p[i];
+                        char buf[32];
+
+                        if (attempt > 0 && p->got >= pool_target(p))
+                                continue;
+                        r = pool_write(p, size, pool_target(p));
+                        if (r < 0)
+                                return log_error_errno(r, "%s: failed to set %s to %llu pages (%s): %m",
+                                                       size, pool_name(p, buf), pool_target(p), p->path);
+                        p->written = true;
+                        r = pool_read_back(p);
+                        if (r < 0)
+                                return log_error_errno(r, "%s: failed to read back %s: %m", size, p->path);
+                }
+                if (!pools_short(ps) || attempt >= COMPACT_RETRIES)
+                        return 0;
+
+                /* Free memory in pieces too small for a page: compaction can join them. */
+                log_info("%s: short of pages, compacting memory and trying again (%u of %u).",
+                         size, attempt + 1, COMPACT_RETRIES);
+                r = compact_memory();
+                if (r < 0)
+                        log_warning_errno(r, "%s: failed to compact memory, trying again anyway: %m", size);
+        }
+}
+
+/*
+ * Puts the pools back to their found counts (all, or only those this run
+ * wrote: a write the kernel refused changed nothing); returns the first
+ * error (logged).
+ */
+static int pools_restore(struct pools *ps, const char *size, bool only_written) {
+        int ret = 0;
+
+        for (size_t i = 0; i < ps->n; i++) {
+                struct pool *p = &ps->p[i];
+                char buf[32];
+                int r;
+
+                if (only_written && !p->written)
+                        continue;
+
+                r = pool_write(p, size, p->found);
+                if (r >= 0)
+                        r = pool_read_back(p);
+                if (r < 0) {
+                        log_error_errno(r, "%s: failed to put %s back to %llu pages: %m",
+                                        size, pool_name(p, buf), p->found);
+                        if (ret == 0)
+                                ret = r;
+                        continue;
+                }
+                if (p->got > p->found)
+                        /* In use: the kernel turned them into surplus pages and frees them when they are unmapped. */
+                        log_warning("%s: %s keeps %llu pages instead of %llu: %llu are still in use and go when they are released.",
+                                    size, pool_name(p, buf), p->got, p->found, p->got - p->found);
+        }
+        return ret;
+}
+
+/* "allocated N of M pages (node 0: a of b, ...)" over the pools the config asks for. */
+static char *format_result(const struct pools *ps, unsigned long long *ret_got, unsigned long long *ret_want) {
+        unsigned long long got = 0, want = 0;
+        char *nodes = xstrdup("");
+
+        for (size_t i = 0; i < ps->n; i++) {
+                const struct pool *p = &ps->p[i];
+                char *old = nodes;
+
+                if (!p->asked)
+                        continue;
+                got += p->got;
+                want += p->want;
+                if (p->node < 0)
+                        continue;
+                nodes = xasprintf("%s%snode %d: %llu of %llu", old, *old ? ", " : "", p->node, p->got, p->want);
+                free(old);
+        }
+
+        *ret_got = got;
+        *ret_want = want;
+        if (*nodes) {
+                char *s = xasprintf("allocated %llu of %llu pages (%s)", got, want, nodes);
+                free(nodes);
+                return s;
+        }
+        free(nodes);
+        return xasprintf("allocated %llu of %llu pages", got, want);
+}
+
+/* The kernel command line that reserves the pages at boot, before memory fragments. */
+static char *format_cmdline(const struct pools *ps, const char *size) {
+        char *counts = xstrdup("");
+
+        for (size_t i = 0; i < ps->n; i++) {
+                const struct pool *p = &ps->p[i];
+                char *old = counts;
+
+                if (!p->asked)
+                        continue;
+                if (p->node < 0)
+                        counts = xasprintf("%llu", p->want);
+                else
+                        counts = xasprintf("%s%s%d:%llu", old, *old ? "," : "", p->node, p->want);
+                free(old);
+        }
+
+        char *s = xasprintf("hugepagesz=%s hugepages=%s", size, counts);
+        free(counts);
+        return s;
+}
+
+static void log_kept(const struct pools *ps, const char *size) {
+        for (size_t i = 0; i < ps->n; i++) {
+                const struct pool *p = &ps->p[i];
+                char buf[32];
+
+                if (p->asked && p->found > p->want)
+                        log_notice("%s: %s had %llu pages before start, more than the %llu asked; "
+                                   "keeping them (pages hostvirt did not allocate are never released).",
+                                   size, pool_name(p, buf), p->found, p->want);
+        }
+}
+
+/* Logs the outcome; -ENOMEM when short and Strict=yes. */
+static int report(const struct pools *ps, const struct conf_hugepages *h) {
+        _cleanup_free_ char *result = NULL, *cmdline = NULL;
+        unsigned long long got, want;
+
+        log_kept(ps, h->name);
+        result = format_result(ps, &got, &want);
+        if (!pools_short(ps)) {
+                log_info("%s: %s.", h->name, result);
+                return 0;
+        }
+
+        cmdline = format_cmdline(ps, h->name);
+        if (h->strict) {
+                log_error("%s: %s; Strict=yes, so giving them back and failing.", h->name, result);
+                log_error("%s: to reserve them at boot, add to the kernel command line: %s", h->name, cmdline);
+                return -ENOMEM;
+        }
+        log_warning("%s: %s.", h->name, result);
+        log_warning("%s: to reserve them at boot, add to the kernel command line: %s", h->name, cmdline);
+        return 0;
+}
+
+static int load_section(const char *size, struct conf **ret_conf, struct conf_hugepages **ret) {
+        struct conf *c = NULL;
+        struct conf_hugepages *h = NULL;
+        int r;
+
+        /* The generator has already reported every config problem at boot; here
+         * only our own section matters, and it is missing if it was invalid. */
+        diag_set_quiet(true);
+        r = conf_load(&c, NULL);
+        diag_set_quiet(false);
+        if (r < 0)
+                return log_error_errno(r, "Failed to load the configuration: %m");
+
+        h = conf_find_hugepages(c, size);
+        if (!h) {
+                conf_free(c);
+                log_error("%s: no valid [Hugepages %s] section in the configuration (see 'hostvirt check').",
+                          size, size);
+                return -ENOENT;
+        }
+        *ret_conf = c;
+        *ret = h;
+        return 0;
+}
+
+static int do_start(const char *size, uint64_t kb) {
+        _cleanup_free_ char *state = state_path(size);
+        struct pools ps = {};
+        struct conf *c = NULL;
+        struct conf_hugepages *h = NULL;
+        size_t first_new;
+        int r, n_recorded;
+
+        r = check_size(size, kb);
+        if (r < 0)
+                return r;
+        r = load_section(size, &c, &h);
+        if (r < 0)
+                return r;
+
+        /* A second start keeps the first record: those are the counts from before us. */
+        n_recorded = state_load(state, kb, &ps);
+        if (n_recorded < 0) {
+                r = log_error_errno(n_recorded, "%s: failed to read %s: %m", size, state);
+                goto finish;
+        }
+        first_new = ps.n;
+        r = pools_from_config(h, &ps);
+        if (r < 0)
+                goto finish;
+        for (size_t i = first_new; i < ps.n; i++) {
+                r = read_uint(ps.p[i].path, &ps.p[i].found);
+                if (r < 0) {
+                        log_error_errno(r, "%s: failed to read %s: %m", size, ps.p[i].path);
+                        goto finish;
+                }
+        }
+        r = state_save(state, size, &ps);
+        if (r < 0) {
+                log_error_errno(r, "%s: failed to record the counts found in %s: %m", size, state);
+                goto finish;
+        }
+
+        r = pools_allocate(&ps, size);
+        if (r >= 0)
+                r = report(&ps, h);
+        if (r < 0) {
+                /* Nothing half-done: back to what we found, and no record left to undo. */
+                if (pools_restore(&ps, size, true) >= 0)
+                        (void) unlink(state);
+        }
+
+finish:
+        pools_done(&ps);
+        conf_free(c);
+        return r;
+}
+
+/* ---- stop ---- */
+
+static char *format_restored(const struct pools *ps) {
+        char *s = xstrdup("");
+
+        for (size_t i = 0; i < ps->n; i++) {
+                const struct pool *p = &ps->p[i];
+                char *old = s;
+
+                if (p->node < 0)
+                        s = xasprintf("%s%s%llu pages", old, *old ? ", " : "", p->found);
+                else
+                        s = xasprintf("%s%snode %d: %llu", old, *old ? ", " : "", p->node, p->found);
+                free(old);
+        }
+        return s;
+}
+
+static int do_stop(const char *size, uint64_t kb) {
+        _cleanup_free_ char *state = state_path(size), *what = NULL;
+        struct pools ps = {};
+        int r;
+
+        r = state_load(state, kb, &ps);
+        if (r < 0) {
+                log_error_errno(r, "%s: failed to read %s: %m", size, state);
+                goto finish;
+        }
+        if (r == 0) {
+                log_info("%s: no counts recorded by start, nothing to put back.", size);
+                goto finish;
+        }
+
+        r = pools_restore(&ps, size, false);
+        if (r < 0)
+                goto finish; /* the record stays, so that a second stop can finish the job */
+
+        if (unlink(state) < 0 && errno != ENOENT)
+                log_warning_errno(errno, "%s: failed to remove %s: %m", size, state);
+        what = format_restored(&ps);
+        log_info("%s: put back the counts found at start (%s).", size, what);
+        r = 0;
+
+finish:
+        pools_done(&ps);
+        return r;
+}
+
+static int help(void) {
+        printf("Usage: hostvirt-hugepages start|stop SIZE\n\n"
+               "Sets the hugepage pool of SIZE (2M, 1G, 2048kB, ...) as [Hugepages SIZE]\n"
+               "in hostvirt.conf(5) asks, or puts back the counts found before start.\n");
+        return 0;
+}
+
+int main(int argc, char *argv[]) {
+        _cleanup_free_ char *size = NULL;
+        uint64_t kb;
+        int r;
+
+        log_setup("hostvirt-hugepages", LOG_TARGET_STDERR);
+
+        if (argc == 2 && (streq(argv[1], "--help") || streq(argv[1], "-h")))
+                return help();
+        if (argc != 3 || !(streq(argv[1], "start") || streq(argv[1], "stop"))) {
+                log_error("Usage: hostvirt-hugepages start|stop SIZE");
+                return EXIT_FAILURE;
+        }
+
+        /* "2048kB" and "2M" are the same instance. */
+        if (parse_size_kb(argv[2], &kb) < 0) {
+                log_error("Invalid hugepage size '%s' (expected e.g. 2M, 1G, 2048kB).", argv[2]);
+                return EXIT_FAILURE;
+        }
+        size = format_size_kb(kb);
+
+        if (streq(argv[1], "start"))
+                r = do_start(size, kb);
+        else
+                r = do_stop(size, kb);
+
+        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
