@@ -17,10 +17,23 @@
 #include "root.h"
 #include "util.h"
 
+/* systemd's own test: an initrd carries /etc/initrd-release. */
+static bool in_initrd(void) {
+        _cleanup_free_ char *p = root_path("/etc/initrd-release");
+        return access(p, F_OK) >= 0;
+}
+
 static int run(const char *dest) {
         struct conf *c = NULL;
         struct emitter *e;
         int r;
+
+        /* The host's devices, pools and libvirt are set up from the real root, after switch-root:
+         * VFs or pages made in the initrd would only be torn down again by its shutdown. */
+        if (in_initrd()) {
+                log_debug("Running in the initrd, generating nothing.");
+                return 0;
+        }
 
         if (!cmdline_hostvirt_enabled()) {
                 log_info("Disabled by hostvirt=0 on the kernel command line, generating nothing.");

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -43,7 +44,17 @@ void log_setup(const char *ident, enum log_target target) {
         if (target == LOG_TARGET_KMSG && !root_is_set())
                 kmsg_fd = open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC);
 
-        stderr_prefix = kmsg_fd < 0 && getenv("JOURNAL_STREAM");
+        /* Like systemd: "<N>" prefixes only when stderr really is the journal stream we were
+         * given, not when $JOURNAL_STREAM was merely inherited (hostvirt check | less). */
+        e = getenv("JOURNAL_STREAM");
+        if (kmsg_fd < 0 && e) {
+                unsigned long long dev, ino;
+                struct stat st;
+
+                if (sscanf(e, "%llu:%llu", &dev, &ino) == 2 && fstat(STDERR_FILENO, &st) >= 0 &&
+                    (unsigned long long) st.st_dev == dev && (unsigned long long) st.st_ino == ino)
+                        stderr_prefix = true;
+        }
 }
 
 void log_set_max_level(int level) {
