@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
-[ -f build/build.ninja ] || meson setup build >/dev/null
+[ -f build/build.ninja ] || meson setup build --prefix=/usr >/dev/null
 ninja -C build >/dev/null
 
 root=$(mktemp -d); out=$(mktemp -d); trap 'rm -rf "$root" "$out"' EXIT

@@ -6,6 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh --test
-[ -f build/build.ninja ] || meson setup build >/dev/null
+[ -f build/build.ninja ] || meson setup build --prefix=/usr >/dev/null
 ninja -C build
 meson test -C build --print-errorlogs --num-processes 1 "$@"

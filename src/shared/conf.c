@@ -1236,6 +1236,96 @@ static void check_hugepages(struct conf *c) {
                 }
 }
 
+/* Where a declaration stands in reading order: file, then line. */
+static long loc_rank(const struct conf *c, const struct conf_loc *loc) {
+        for (size_t i = 0; i < c->n_files; i++)
+                if (c->files[i] == loc->file)
+                        return (long) i * 1000000L + (long) loc->line;
+        return (long) loc->line;
+}
+
+/* The declared VLANs and bridges name depends on: a VLAN its Link=, a bridge its Ports=. */
+static size_t net_deps(const struct conf *c, const char *name, const char *ret[], size_t max) {
+        struct conf_vlan *v = conf_find_vlan(c, name);
+        struct conf_bridge *b = conf_find_bridge(c, name);
+        size_t n = 0;
+
+        if (v && (conf_find_vlan(c, v->link) || conf_find_bridge(c, v->link)))
+                ret[n++] = v->link;
+        for (size_t i = 0; b && i < b->n_ports && n < max; i++)
+                if (conf_find_vlan(c, b->ports[i]) || conf_find_bridge(c, b->ports[i]))
+                        ret[n++] = b->ports[i];
+        return n;
+}
+
+/* Depth-first search for a path from cur back to start; path[] gets the names on it. */
+static bool net_path_back(const struct conf *c, const char *start, const char *cur, const char **path, size_t depth,
+                          size_t max, size_t *ret_len) {
+        const char *deps[64];
+        size_t n;
+
+        if (depth >= max)
+                return false;
+        path[depth] = cur;
+        n = net_deps(c, cur, deps, ELEMENTSOF(deps));
+        for (size_t i = 0; i < n; i++) {
+                if (streq(deps[i], start)) {
+                        *ret_len = depth + 1;
+                        return true;
+                }
+                bool seen = false;
+                for (size_t k = 0; k <= depth; k++)
+                        seen = seen || streq(path[k], deps[i]);
+                if (!seen && net_path_back(c, start, deps[i], path, depth + 1, max, ret_len))
+                        return true;
+        }
+        return false;
+}
+
+/* Link=/Ports= loops (va on vb on va; a VLAN on a bridge whose port is that VLAN): none of them
+ * could ever come up.  The member of the loop declared last is dropped, until no loop is left. */
+static void check_net_loops(struct conf *c) {
+        for (bool again = true; again; ) {
+                size_t n_nodes = c->n_vlans + c->n_bridges, len = 0;
+                const char **path = xcalloc(n_nodes + 1, sizeof(char *));
+
+                again = false;
+                for (size_t i = 0; i < n_nodes && !again; i++) {
+                        const char *name = i < c->n_vlans ? c->vlans[i]->name : c->bridges[i - c->n_vlans]->name;
+                        const struct conf_loc *worst = NULL;
+                        const char *worst_name = NULL;
+                        char chain[512] = "";
+
+                        if (!net_path_back(c, name, name, path, 0, n_nodes, &len))
+                                continue;
+                        for (size_t k = 0; k < len; k++) {
+                                struct conf_vlan *v = conf_find_vlan(c, path[k]);
+                                const struct conf_loc *loc = v ? &v->loc : &conf_find_bridge(c, path[k])->loc;
+                                if (!worst || loc_rank(c, loc) > loc_rank(c, worst)) {
+                                        worst = loc;
+                                        worst_name = path[k];
+                                }
+                                snprintf(chain + strlen(chain), sizeof(chain) - strlen(chain), "%s -> ", path[k]);
+                        }
+                        snprintf(chain + strlen(chain), sizeof(chain) - strlen(chain), "%s", path[0]);
+                        diag_error(worst->file, worst->line, "[%s %s]: Link=/Ports= make a loop (%s), ignoring section",
+                                   conf_find_vlan(c, worst_name) ? "VLAN" : "Bridge", worst_name, chain);
+                        for (size_t k = 0; k < c->n_vlans; k++)
+                                if (streq(c->vlans[k]->name, worst_name)) {
+                                        drop_vlan(c, k);
+                                        break;
+                                }
+                        for (size_t k = 0; k < c->n_bridges; k++)
+                                if (streq(c->bridges[k]->name, worst_name)) {
+                                        drop_bridge(c, k);
+                                        break;
+                                }
+                        again = true;
+                }
+                free(path);
+        }
+}
+
 static void set_defaults(struct conf *c) {
         c->libvirt.order = true;
         c->libvirt.services = split_words("libvirtd.service virtqemud.service", &c->libvirt.n_services);
@@ -1273,6 +1363,7 @@ int conf_load(struct conf **ret, char *const *paths) {
         link_vfs(c);
         check_hugepages(c);
         check_net(c);
+        check_net_loops(c);
 
         for (size_t i = 0; i < l.n_sections; i++) {
                 struct raw_section *s = l.sections[i];

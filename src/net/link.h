@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Network interfaces over rtnetlink: read one link, create VLANs and
+ * bridges, change settings, enslave, delete.  Every function addresses an
+ * existing device by its ifindex, not its name, so that a device that was
+ * replaced by another of the same name in between is never touched.
+ *
+ * Functions return 0 or a negative errno; the kernel's extended ack message
+ * is then in nl_error_message() for the caller's log line.
+ */
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "netlink.h"
+
+#define ETH_P_8021Q_ 0x8100
+#define ETH_P_8021AD_ 0x88a8
+
+/* What one RTM_NEWLINK says about a device; unknown values stay -1/0. */
+struct link {
+        int ifindex;
+        char name[IF_NAMESIZE];
+        char kind[32];          /* IFLA_INFO_KIND; "" for devices without one (NICs) */
+        unsigned flags;         /* IFF_* */
+        uint8_t operstate;      /* IF_OPER_* */
+        unsigned mtu;
+        int master;             /* ifindex, 0 = none */
+        int parent;             /* IFLA_LINK, 0 = none */
+        bool parent_in_other_netns; /* IFLA_LINK_NETNSID present: parent is not ours */
+        bool has_mac;
+        uint8_t mac[6];
+
+        /* kind "vlan" */
+        unsigned vlan_id;
+        unsigned vlan_protocol; /* host byte order, 0x8100 / 0x88a8 */
+
+        /* kind "bridge" */
+        int br_stp;             /* 0/1, -1 unknown */
+        long br_forward_delay;  /* centiseconds (clock_t), -1 unknown */
+        int br_vlan_filtering;  /* 0/1, -1 unknown */
+};
+
+/*
+ * An RTM_*LINK request for ifindex (0: by IFLA_IFNAME) with its ifinfomsg,
+ * ready for attributes: the start of anything not covered below, e.g. the
+ * VF helper's RTM_SETLINK with an IFLA_VFINFO_LIST nest (use the
+ * mnl_attr_*_check() variants with NL_BUFFER_SIZE for long lists).  Reading
+ * VF settings back means a get with IFLA_EXT_MASK RTEXT_FILTER_VF and
+ * parsing IFLA_VFINFO_LIST in link.c's link_parse_cb().
+ */
+struct nlmsghdr *link_msg_new(struct nl *nl, uint16_t type, uint16_t flags, int ifindex);
+
+/* -ENODEV when there is no such device. */
+int link_get_by_name(struct nl *nl, const char *name, struct link *ret);
+int link_get_by_index(struct nl *nl, int ifindex, struct link *ret);
+
+/*
+ * Calls cb for every port of bridge (or bond) master, in ifindex order.  cb
+ * returns 0, or a negative errno that ends the walk (as -errno, errno set).
+ */
+typedef int (*link_cb_t)(const struct link *l, void *userdata);
+int link_for_each_port(struct nl *nl, int master, link_cb_t cb, void *userdata);
+
+int link_create_vlan(struct nl *nl, const char *name, int parent, unsigned id, unsigned protocol, unsigned mtu);
+int link_create_bridge(struct nl *nl, const char *name);
+int link_delete(struct nl *nl, int ifindex);
+
+/* Bridge options; a negative value leaves that option alone. */
+struct bridge_options {
+        int stp;
+        long forward_delay;     /* centiseconds */
+        int vlan_filtering;
+};
+int link_set_bridge_options(struct nl *nl, int ifindex, const struct bridge_options *o);
+
+int link_set_mtu(struct nl *nl, int ifindex, unsigned mtu);
+int link_set_mac(struct nl *nl, int ifindex, const uint8_t mac[6]);
+int link_set_up(struct nl *nl, int ifindex, bool up);
+/* master 0 releases the device from its master. */
+int link_set_master(struct nl *nl, int ifindex, int master);
+
+const char *vlan_protocol_name(unsigned protocol);

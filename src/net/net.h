@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * hostvirt-net: sets up and tears down the [VLAN X] and [Bridge X] objects
+ * of the configuration, for hostvirt-vlan@X.service and
+ * hostvirt-bridge@X.service.
+ *
+ * start is idempotent: an existing device of the right kind is adopted and
+ * its settings fixed; a device of the same name but another kind (or a VLAN
+ * on another parent or with another id, which cannot change in place) is an
+ * error that changes nothing.  What start did is recorded (state.h), and
+ * stop undoes exactly that: it deletes a device only if start created it,
+ * and releases only the ports start enslaved.  A start that fails part way
+ * undoes what it did before it returns.
+ */
+
+#include "conf.h"
+#include "netlink.h"
+
+int vlan_start(struct nl *nl, const struct conf *c, const struct conf_vlan *v);
+int vlan_stop(struct nl *nl, const char *name);
+int bridge_start(struct nl *nl, const struct conf_bridge *b);
+int bridge_stop(struct nl *nl, const char *name);
+
+/* The bridge whose Ports= lists the VLAN (Bridge= puts it there too), or NULL. */
+const struct conf_bridge *vlan_bridge(const struct conf *c, const struct conf_vlan *v);

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "root.h"
+#include "state.h"
+#include "util.h"
+
+#define STATE_DIR "/run/hostvirt/net"
+
+static void strv_freep(char ***v) {
+        strv_free(*v);
+}
+
+/* Creates /run/hostvirt/net (the unit's RuntimeDirectory=, but not under HOSTVIRT_ROOT). */
+static int state_dir(char **ret) {
+        static const char *const dirs[] = { "/run", "/run/hostvirt", STATE_DIR };
+
+        for (size_t i = 0; i < ELEMENTSOF(dirs); i++) {
+                _cleanup_free_ char *d = root_path(dirs[i]);
+
+                if (mkdir(d, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+        }
+        *ret = root_path(STATE_DIR);
+        return 0;
+}
+
+static char *state_path(const char *name) {
+        return xasprintf("%s%s/%s", root_dir(), STATE_DIR, name);
+}
+
+void state_add_port(struct net_state *s, const char *name, bool enslaved, bool up) {
+        s->ports = xrealloc(s->ports, (s->n_ports + 1) * sizeof(*s->ports));
+        s->ports[s->n_ports++] = (struct state_port) { xstrdup(name), enslaved, up };
+}
+
+struct state_port *state_find_port(const struct net_state *s, const char *name) {
+        for (size_t i = 0; i < s->n_ports; i++)
+                if (streq(s->ports[i].name, name))
+                        return &s->ports[i];
+        return NULL;
+}
+
+void state_done(struct net_state *s) {
+        for (size_t i = 0; i < s->n_ports; i++)
+                free(s->ports[i].name);
+        free(s->ports);
+        free(s->kind);
+        *s = (struct net_state) {};
+}
+
+static int parse_line(struct net_state *s, char *line) {
+        char *value = strchr(line, '=');
+        unsigned long long u;
+        int b;
+
+        if (!value)
+                return -EBADMSG;
+        *value++ = '\0';
+
+        if (streq(line, "kind")) {
+                free(s->kind);
+                s->kind = xstrdup(value);
+        } else if (streq(line, "ifindex")) {
+                if (parse_uint(value, INT32_MAX, &u) < 0)
+                        return -EBADMSG;
+                s->ifindex = (int) u;
+        } else if (streq(line, "created") || streq(line, "up")) {
+                b = parse_boolean(value);
+                if (b < 0)
+                        return -EBADMSG;
+                if (streq(line, "created"))
+                        s->created = b;
+                else
+                        s->up = b;
+        } else if (streq(line, "port")) {
+                _cleanup_(strv_freep) char **words = split_words(value, NULL);
+                bool enslaved = false, up = false;
+
+                if (!words || !words[0] || !ifname_valid(words[0]))
+                        return -EBADMSG;
+                for (char **w = words + 1; *w; w++) {
+                        if (streq(*w, "enslaved"))
+                                enslaved = true;
+                        else if (streq(*w, "up"))
+                                up = true;
+                }
+                state_add_port(s, words[0], enslaved, up);
+        }
+        /* Unknown keys come from a newer version: ignore them. */
+        return 0;
+}
+
+int state_read(const char *name, struct net_state *ret) {
+        _cleanup_free_ char *path = state_path(name);
+        _cleanup_fclose_ FILE *f = NULL;
+        struct net_state s = {};
+        char line[256];
+        int r;
+
+        f = fopen(path, "re");
+        if (!f)
+                return -errno;
+
+        while (fgets(line, sizeof(line), f)) {
+                line[strcspn(line, "\n")] = '\0';
+                if (line[0] == '#' || line[0] == '\0')
+                        continue;
+                r = parse_line(&s, line);
+                if (r < 0) {
+                        state_done(&s);
+                        return r;
+                }
+        }
+        if (ferror(f)) {
+                state_done(&s);
+                return -EIO;
+        }
+
+        *ret = s;
+        return 0;
+}
+
+static void state_format(FILE *f, const char *name, const struct net_state *s) {
+        fprintf(f, "# hostvirt-net: what \"hostvirt-net stop %s %s\" undoes\n", s->kind, name);
+        fprintf(f, "kind=%s\nifindex=%d\ncreated=%s\nup=%s\n", s->kind, s->ifindex,
+                s->created ? "yes" : "no", s->up ? "yes" : "no");
+        for (size_t i = 0; i < s->n_ports; i++)
+                fprintf(f, "port=%s%s%s\n", s->ports[i].name,
+                        s->ports[i].enslaved ? " enslaved" : "", s->ports[i].up ? " up" : "");
+}
+
+/* Written to a temporary file and renamed: a reader sees the old or the new, never half. */
+int state_write(const char *name, const struct net_state *s) {
+        _cleanup_free_ char *dir = NULL, *tmp = NULL, *path = NULL;
+        FILE *f;
+        int fd, r;
+
+        r = state_dir(&dir);
+        if (r < 0)
+                return r;
+        tmp = xasprintf("%s/.tmpXXXXXX", dir);
+        path = state_path(name);
+
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        (void) fchmod(fd, 0644);
+        f = fdopen(fd, "w");
+        if (!f) {
+                r = -errno;
+                close(fd);
+                goto fail;
+        }
+
+        state_format(f, name, s);
+        if (fflush(f) != 0 || ferror(f)) {
+                r = errno > 0 ? -errno : -EIO;
+                fclose(f);
+                goto fail;
+        }
+        if (fclose(f) != 0) {
+                r = -errno;
+                goto fail;
+        }
+        if (rename(tmp, path) < 0) {
+                r = -errno;
+                goto fail;
+        }
+        return 0;
+fail:
+        (void) unlink(tmp);
+        return r;
+}
+
+int state_remove(const char *name) {
+        _cleanup_free_ char *path = state_path(name);
+
+        if (unlink(path) < 0 && errno != ENOENT)
+                return -errno;
+        return 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * What hostvirt-net did to a device, so that stop undoes exactly that and
+ * nothing more: /run/hostvirt/net/NAME (under HOSTVIRT_ROOT), one small
+ * key=value file per VLAN or bridge, written atomically.
+ *
+ *   kind=bridge
+ *   ifindex=12      the device we set up (a same-named successor is not ours)
+ *   created=yes     we created it: stop deletes it
+ *   up=yes          we set it up (matters for a device we adopted)
+ *   port=eth2 enslaved up
+ *                   a port we enslaved and/or set up: stop undoes either
+ *
+ * The file exists from the start of "start" to the end of "stop", which is
+ * also what the udev rule 80-hostvirt-net.rules tests to keep NetworkManager
+ * away from the device.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct state_port {
+        char *name;
+        bool enslaved;          /* we made it a port: stop releases it */
+        bool up;                /* we set it up: stop sets it down */
+};
+
+struct net_state {
+        char *kind;             /* "vlan" or "bridge" */
+        int ifindex;            /* 0 = not known yet */
+        bool created;
+        bool up;
+        struct state_port *ports;
+        size_t n_ports;
+};
+
+/* -ENOENT when there is none. */
+int state_read(const char *name, struct net_state *ret);
+int state_write(const char *name, const struct net_state *s);
+int state_remove(const char *name);
+void state_done(struct net_state *s);
+
+void state_add_port(struct net_state *s, const char *name, bool enslaved, bool up);
+struct state_port *state_find_port(const struct net_state *s, const char *name);
