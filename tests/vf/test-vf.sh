@@ -1,46 +1,8 @@
 #!/bin/bash
-# The VF helper (hostvirt-vf) on fake sysfs trees under HOSTVIRT_ROOT: this machine
-# has no SR-IOV device (the VM suite, tests/vm, runs it on netdevsim and an emulated
-# NVMe PF).  Which sysfs writes happen, and in which order, is observed with strace,
-# not taken from the helper's own log.
+# The VF helper (hostvirt-vf): VF counts, autoprobe, waiting for the VFs, errors, on fake
+# sysfs trees (tests/vf/lib.sh says why and how).
 source "$SRCDIR/tests/lib/common.sh"
-VF=$BUILDDIR/src/vf/hostvirt-vf
-command -v strace >/dev/null || { echo "strace is needed (tools/deps.sh installs it)"; exit 1; }
-
-# mkpf ROOT NAME [pci] [TOTALVFS]: a PF netdev NAME on PCI function 0000:03:00.0 (with
-# "pci": its subsystem link says PCI, so the helper waits for virtfn* links)
-mkpf() {
-        local root=$1 name=$2 kind=${3:-} total=${4:-}
-        local dev=$root/sys/devices/pci0000:00/0000:00:01.0/0000:03:00.0
-        mkdir -p "$dev/net/$name" "$root/sys/class/net" "$root/sys/bus/pci/devices" "$root/sys/bus/netdevsim"
-        ln -sfn ../../devices/pci0000:00/0000:00:01.0/0000:03:00.0/net/$name "$root/sys/class/net/$name"
-        ln -sfn ../../../0000:03:00.0 "$dev/net/$name/device"
-        ln -sfn ../../../devices/pci0000:00/0000:00:01.0/0000:03:00.0 "$root/sys/bus/pci/devices/0000:03:00.0"
-        if [ "$kind" = pci ]; then ln -sfn ../../../../bus/pci "$dev/subsystem"; else ln -sfn ../../../../bus/netdevsim "$dev/subsystem"; fi
-        echo 0 > "$dev/sriov_numvfs"
-        echo 1 > "$dev/sriov_drivers_autoprobe"
-        [ -z "$total" ] || echo "$total" > "$dev/sriov_totalvfs"
-        echo "$dev"
-}
-conf() { mkdir -p "$1/etc/hostvirt"; cat > "$1/etc/hostvirt/test.conf"; }
-# run ROOT ARGS...: runs the helper under strace; sets $out, $rc and $writes (the sysfs
-# attributes opened for writing and what was written, in order: "sriov_numvfs=0 ...")
-run() {
-        local root=$1; shift
-        rc=0
-        # LeakSanitizer cannot run under ptrace: leaks are checked by the plain runs at the end
-        out=$(ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 HOSTVIRT_ROOT=$root strace -f -qq -e trace=openat,write -e signal=none -o "$root/strace" "$VF" "$@" 2>&1) || rc=$?
-        writes=$(awk '
-                /openat\(.*O_WRONLY/ { match($0, /"[^"]*"/); p = substr($0, RSTART + 1, RLENGTH - 2); n = split(p, a, "/"); match($0, /= [0-9]+$/); fd[substr($0, RSTART + 2)] = a[n] }
-                /^[0-9]+ +write\([0-9]+,/ { match($0, /write\([0-9]+/); f = substr($0, RSTART + 6, RLENGTH - 6); if (f in fd) { match($0, /"[^"]*"/); printf "%s=%s ", fd[f], substr($0, RSTART + 1, RLENGTH - 2) } }
-        ' "$root/strace")
-        writes=${writes% }
-}
-expect() { # NAME CONDITION-DESCRIPTION TEST...
-        local n=$1; shift
-        if "$@"; then pass "$n"; else fail "$n" "rc=$rc writes='$writes' out: $(echo "$out" | tail -3 | tr '\n' '|')"; fi
-}
-numvfs() { cat "$1/sriov_numvfs"; }
+source "$SRCDIR/tests/vf/lib.sh"
 
 # --- fresh create, a PF like netdevsim (no sriov_totalvfs, not on the PCI bus) ---------------
 R=$(mktempdir); D=$(mkpf "$R" eno4)
@@ -74,18 +36,7 @@ expect over-totalvfs-refused test "$rc" = 1 -a -z "$writes" -a "$(numvfs "$D")" 
 expect over-totalvfs-message grep -q 'eno5: VirtualFunctions=8 exceeds what the device supports (sriov_totalvfs=4); nothing changed' <<<"$out"
 
 # --- autoprobe off, on a PCI PF whose VFs appear as virtfn* links --------------------------------
-# A stand-in for the kernel: creates/removes virtfnN links to match sriov_numvfs.
-fake_kernel() {
-        local dev=$1 n i l
-        while :; do
-                n=$(cat "$dev/sriov_numvfs" 2>/dev/null || echo 0); n=${n:-0}
-                for ((i = 0; i < n; i++)); do [ -e "$dev/virtfn$i" ] || ln -s "../0000:03:00.$((i + 1))" "$dev/virtfn$i"; done
-                for l in "$dev"/virtfn*; do [ -L "$l" ] && [ "${l##*virtfn}" -ge "$n" ] && rm -f "$l"; done
-                sleep 0.02
-        done
-}
-mkdir -p "$D/../0000:03:00.1" "$D/../0000:03:00.2" "$D/../0000:03:00.3"
-fake_kernel "$D" & fk=$!
+fake_kernel "$R" & fk=$!
 conf "$R" <<<$'[SR-IOV eno5]\nVirtualFunctions = 3\nDriversAutoprobe = no'
 run "$R" start eno5
 expect autoprobe-off-then-numvfs test "$rc" = 0 -a "$writes" = "sriov_drivers_autoprobe=0 sriov_numvfs=3"
@@ -97,7 +48,7 @@ run "$R" start 0000:03:00.0
 expect pci-address-pf test "$rc" = 0 -a "$writes" = "sriov_numvfs=0 sriov_numvfs=1" -a "$(numvfs "$D")" = 1
 run "$R" stop 0000:03:00.0
 expect pci-address-stop test "$rc" = 0 -a "$writes" = "sriov_numvfs=0"
-kill $fk; wait $fk 2>/dev/null || true
+kill "$fk"; wait "$fk" 2>/dev/null || true
 
 # --- errors: no such device, no section, not SR-IOV capable, a broken config elsewhere ----------
 R=$(mktempdir); conf "$R" <<<$'[SR-IOV eno9]\nVirtualFunctions = 1'
@@ -142,7 +93,7 @@ fi
 R=$(mktempdir); D=$(mkpf "$R" eno8)
 conf "$R" <<<$'[SR-IOV eno8]\nVirtualFunctions = 2\nDriversAutoprobe = no'
 for args in "start eno8" "start eno8" "stop eno8" "start eno9" "start a/b" "stop eno9"; do
-        rc=0; out=$(HOSTVIRT_ROOT=$R "$VF" $args 2>&1) || rc=$?
+        plain "$R" $args
         case "$args" in *eno8) want=0 ;; *) want=1 ;; esac
         [ "$args" = "stop eno9" ] && want=0
         expect "plain-run '$args'" test "$rc" = "$want"
