@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(meson ninja-build gcc pkg-config libinih-dev libmnl-dev libudev-dev libsystemd-dev systemd udev scdoc)
 if [ "${1:-}" = --test ]; then
-        pkgs+=(strace iproute2 util-linux e2fsprogs jq openssl clang libclang-rt-14-dev valgrind python3
+        pkgs+=(strace iproute2 util-linux e2fsprogs jq openssl debhelper clang libclang-rt-14-dev valgrind python3
                systemd-container debootstrap)
 fi
 missing=()

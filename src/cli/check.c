@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * `hostvirt check`: what the loader cannot know, because it needs this host —
- * devices that do not exist, NUMA nodes the host lacks, a PF far from its hugepages.
+ * devices that do not exist or cannot do SR-IOV, more VFs than a device has,
+ * drivers that are not loaded, page sizes and NUMA nodes the host lacks, a PF
+ * far from its hugepages, bridge ports and VLAN parents nothing provides.
  * The generator does not do these: at boot a device may simply not be there yet.
+ * What the host may still change (a device, a driver) is a warning; what the
+ * units would certainly fail on is an error.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,11 +33,16 @@ static bool node_exists(unsigned node) {
         return sys_exists("devices/system/node", n);
 }
 
+/* The PF's device directory in sysfs (re-rooted). */
+static char *pf_dev(const struct conf_sriov *pf) {
+        _cleanup_free_ char *p = pf->is_pci ? xasprintf("/sys/bus/pci/devices/%s", pf->name)
+                                            : xasprintf("/sys/class/net/%s/device", pf->name);
+        return root_path(p);
+}
+
 /* NUMA node of a PF's PCI device, or -1 when unknown. */
 static int pf_numa_node(const struct conf_sriov *pf) {
-        _cleanup_free_ char *p = pf->is_pci ? xasprintf("/sys/bus/pci/devices/%s/numa_node", pf->name)
-                                            : xasprintf("/sys/class/net/%s/device/numa_node", pf->name);
-        _cleanup_free_ char *r = root_path(p), *s = NULL;
+        _cleanup_free_ char *dev = pf_dev(pf), *r = xasprintf("%s/numa_node", dev), *s = NULL;
         long v;
 
         if (read_one_line(r, &s) < 0)
@@ -42,15 +51,46 @@ static int pf_numa_node(const struct conf_sriov *pf) {
         return v >= 0 && v < 4096 ? (int) v : -1;
 }
 
-static void check_sriov(const struct conf *c) {
-        for (size_t i = 0; i < c->n_sriov; i++) {
-                const struct conf_sriov *pf = c->sriov[i];
-                bool present = pf->is_pci ? sys_exists("bus/pci/devices", pf->name) : netdev_exists(pf->name);
+/* Driver= names a PCI driver that is not loaded now: binding would fail until something loads it. */
+static void check_driver(const struct conf_loc *loc, const char *title, const char *driver) {
+        if (!driver || sys_exists("bus/pci/drivers", driver))
+                return;
+        diag_warning(loc->file, loc->line, "%s: Driver=%s is not loaded on this host now "
+                     "(no /sys/bus/pci/drivers/%s; load its module at boot, e.g. in /etc/modules-load.d/)",
+                     title, driver, driver);
+}
 
-                if (!present)
-                        diag_warning(pf->loc.file, pf->loc.line, "[SR-IOV %s]: no such %s on this host now",
-                                     pf->name, pf->is_pci ? "PCI device" : "network interface");
+static void check_pf(const struct conf_sriov *pf) {
+        _cleanup_free_ char *dev = pf_dev(pf), *numvfs = xasprintf("%s/sriov_numvfs", dev),
+                            *totalvfs = xasprintf("%s/sriov_totalvfs", dev);
+        _cleanup_free_ char *title = xasprintf("[SR-IOV %s]", pf->name);
+        unsigned long long total;
+
+        check_driver(&pf->loc, title, pf->driver);
+        for (size_t i = 0; i < pf->n_vfs; i++) {
+                _cleanup_free_ char *vf_title = xasprintf("[VF %s:%u]", pf->name, pf->vfs[i]->index);
+                check_driver(&pf->vfs[i]->loc, vf_title, pf->vfs[i]->set.driver);
         }
+
+        if (access(dev, F_OK) < 0) {
+                diag_warning(pf->loc.file, pf->loc.line, "%s: no such %s on this host now", title,
+                             pf->is_pci ? "PCI device" : "network interface");
+                return;
+        }
+        if (access(numvfs, F_OK) < 0) {
+                diag_error(pf->loc.file, pf->loc.line, "%s: the device has no sriov_numvfs: it is not an SR-IOV "
+                           "physical function (or its driver does not support SR-IOV)", title);
+                return;
+        }
+        /* Some devices (netdevsim) have no sriov_totalvfs: their limit shows only when applied. */
+        if (read_uint(totalvfs, &total) >= 0 && pf->num_vfs > total)
+                diag_error(pf->loc.file, pf->loc.line, "%s: VirtualFunctions=%u exceeds what the device supports "
+                           "(sriov_totalvfs=%llu)", title, pf->num_vfs, total);
+}
+
+static void check_sriov(const struct conf *c) {
+        for (size_t i = 0; i < c->n_sriov; i++)
+                check_pf(c->sriov[i]);
 }
 
 static void check_hugepages(const struct conf *c) {

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * status of [VLAN X] and [Bridge X]: the devices as rtnetlink describes
+ * them in this network namespace (netlink is not re-rooted: CONTRACT 5).
+ */
+#include <errno.h>
+#include <net/if.h>
+
+#include "escape.h"
+#include "link.h"
+#include "status.h"
+#include "util.h"
+
+/* One device now: r is 0 (found), -ENODEV (there is none), or why it could not be asked. */
+struct dev {
+        int r;
+        struct link l;
+};
+
+static struct dev dev_get(struct status *st, const char *name) {
+        struct dev d = { .r = -EAFNOSUPPORT };
+
+        if (st->nl)
+                d.r = link_get_by_name(st->nl, name, &d.l);
+        return d;
+}
+
+/* A value of a device: unknown when we could not ask, null when there is no device. */
+static struct val dev_val(const struct dev *d, struct val v) {
+        if (d->r == 0)
+                return v;
+        free(v.s);
+        return d->r == -ENODEV ? val_null() : val_unknown();
+}
+
+static struct val dev_present(const struct dev *d) {
+        return d->r == 0 ? val_bool(true) : d->r == -ENODEV ? val_bool(false) : val_unknown();
+}
+
+/* The name of another device by ifindex (0: none). */
+static struct val ifindex_name(struct status *st, const struct dev *d, int ifindex) {
+        struct link l;
+
+        if (d->r != 0)
+                return dev_val(d, val_null());
+        if (ifindex <= 0)
+                return val_null();
+        if (link_get_by_index(st->nl, ifindex, &l) < 0)
+                return val_unknown();
+        return val_str(l.name);
+}
+
+static void common_items(struct obj *o, const struct dev *d, const char *kind, unsigned mtu) {
+        obj_compare(o, "present", val_bool(true), dev_present(d));
+        obj_compare(o, "kind", val_str(kind), dev_val(d, val_str(d->l.kind[0] ? d->l.kind : "none")));
+        obj_compare(o, "up", val_bool(true), dev_val(d, val_bool(d->l.flags & IFF_UP)));
+        obj_compare(o, "mtu", mtu ? val_int(mtu) : val_null(), dev_val(d, val_int(d->l.mtu)));
+}
+
+/* The bridge whose Ports= lists name (the loader put Bridge= there too). */
+static const char *bridge_of(const struct conf *c, const char *name) {
+        for (size_t i = 0; i < c->n_bridges; i++)
+                if (strv_contains(c->bridges[i]->ports, name))
+                        return c->bridges[i]->name;
+        return NULL;
+}
+
+static void status_vlan(struct status *st, const struct conf_vlan *v) {
+        struct dev d = dev_get(st, v->name);
+        bool is_vlan = d.r == 0 && streq(d.l.kind, "vlan");
+        struct obj *o;
+
+        o = obj_new(st, "vlan", v->name, &v->loc);
+        o->unit = unit_instance("hostvirt-vlan", v->name, ".service");
+        obj_compare(o, "active_state", val_str("active"), unit_active_state(o->unit));
+        common_items(o, &d, "vlan", v->mtu);
+        obj_compare(o, "link", val_str(v->link),
+                    d.l.parent_in_other_netns ? val_unknown() : ifindex_name(st, &d, d.l.parent));
+        obj_compare(o, "id", val_int(v->id), dev_val(&d, is_vlan ? val_int(d.l.vlan_id) : val_null()));
+        obj_compare(o, "protocol", val_str(vlan_protocol_name((unsigned) v->protocol)),
+                    dev_val(&d, is_vlan ? val_str(vlan_protocol_name(d.l.vlan_protocol)) : val_null()));
+        obj_compare(o, "master", val_str(bridge_of(st->conf, v->name)), ifindex_name(st, &d, d.l.master));
+}
+
+static void port_member(struct status *st, struct obj *o, const struct conf_bridge *b, const char *port) {
+        struct dev d = dev_get(st, port);
+        struct obj *m = obj_add_member(o, "port", port);
+
+        obj_compare(m, "present", val_bool(true), dev_present(&d));
+        obj_compare(m, "master", val_str(b->name), ifindex_name(st, &d, d.l.master));
+        obj_compare(m, "up", val_bool(true), dev_val(&d, val_bool(d.l.flags & IFF_UP)));
+}
+
+static void status_bridge(struct status *st, const struct conf_bridge *b) {
+        struct dev d = dev_get(st, b->name);
+        bool is_bridge = d.r == 0 && streq(d.l.kind, "bridge");
+        _cleanup_free_ char *want_mac = b->has_mac ? format_mac(b->mac) : NULL;
+        _cleanup_free_ char *have_mac = d.r == 0 && d.l.has_mac ? format_mac(d.l.mac) : NULL;
+        struct obj *o;
+
+        o = obj_new(st, "bridge", b->name, &b->loc);
+        o->unit = unit_instance("hostvirt-bridge", b->name, ".service");
+        obj_compare(o, "active_state", val_str("active"), unit_active_state(o->unit));
+        common_items(o, &d, "bridge", b->mtu);
+        obj_compare(o, "mac", val_str(want_mac), dev_val(&d, val_str(have_mac)));
+        obj_compare(o, "stp", val_conf_bool(b->stp),
+                    dev_val(&d, is_bridge && d.l.br_stp >= 0 ? val_bool(d.l.br_stp) : val_null()));
+        /* The kernel keeps the delay in clock_t: hundredths of a second. */
+        obj_compare(o, "forward_delay_sec", val_conf_int(b->forward_delay_sec),
+                    dev_val(&d, is_bridge && d.l.br_forward_delay >= 0 ? val_int(d.l.br_forward_delay / 100)
+                                                                        : val_null()));
+        obj_compare(o, "vlan_filtering", val_conf_bool(b->vlan_filtering),
+                    dev_val(&d, is_bridge && d.l.br_vlan_filtering >= 0 ? val_bool(d.l.br_vlan_filtering)
+                                                                         : val_null()));
+        for (size_t p = 0; p < b->n_ports; p++)
+                port_member(st, o, b, b->ports[p]);
+}
+
+void status_net(struct status *st) {
+        for (size_t i = 0; i < st->conf->n_vlans; i++)
+                status_vlan(st, st->conf->vlans[i]);
+        for (size_t i = 0; i < st->conf->n_bridges; i++)
+                status_bridge(st, st->conf->bridges[i]);
+}

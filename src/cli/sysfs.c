@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <dirent.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "root.h"
+#include "sysfs.h"
+#include "util.h"
+
+char *host_path(const char *fmt, ...) {
+        _cleanup_free_ char *p = NULL;
+        va_list ap;
+
+        va_start(ap, fmt);
+        if (vasprintf(&p, fmt, ap) < 0)
+                p = NULL;
+        va_end(ap);
+        return p ? root_path(p) : xstrdup("/nonexistent");
+}
+
+bool host_exists(const char *path) {
+        return access(path, F_OK) >= 0;
+}
+
+char *host_link_name(const char *path) {
+        char target[PATH_MAX];
+        ssize_t n = readlink(path, target, sizeof(target) - 1);
+        const char *slash;
+
+        if (n <= 0)
+                return NULL;
+        target[n] = '\0';
+        slash = strrchr(target, '/');
+        return xstrdup(slash ? slash + 1 : target);
+}
+
+char *host_first_entry(const char *dir) {
+        struct dirent **list = NULL;
+        char *first = NULL;
+        int n;
+
+        n = scandir(dir, &list, NULL, alphasort);
+        for (int i = 0; i < n; i++) {
+                if (!first && list[i]->d_name[0] != '.')
+                        first = xstrdup(list[i]->d_name);
+                free(list[i]);
+        }
+        free(list);
+        return first;
+}
+
+struct val host_read_int(const char *path) {
+        unsigned long long v;
+
+        if (read_uint(path, &v) < 0 || v > LLONG_MAX)
+                return val_null();
+        return val_int((long long) v);
+}
+
+struct val host_read_bool(const char *path) {
+        struct val v = host_read_int(path);
+
+        return v.type == VAL_INT ? val_bool(v.i != 0) : v;
+}

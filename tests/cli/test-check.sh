@@ -1,0 +1,117 @@
+#!/bin/bash
+# hostvirt check: the loader's diagnostics plus the checks against this host, on fake host
+# trees (tests/cli/lib.sh says why); exact messages, order and exit status.  The loader's
+# messages come first, then those about this host, each group sorted by file and line.
+source "$SRCDIR/tests/lib/common.sh"
+source "$SRCDIR/tests/cli/lib.sh"
+
+# run ROOT ARGS...: sets $out (stdout), $err (stderr), $rc
+run() {
+        local root=$1; shift
+        rc=0
+        out=$(HOSTVIRT_ROOT=$root "$BIN" check "$@" 2>"$root.err") || rc=$?
+        err=$(cat "$root.err")
+}
+expect() { # NAME GOT WANT
+        if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "$(diff -u <(echo "$3") <(echo "$2") | tail -n +3)"; fi
+}
+
+# --- a host that has everything the configuration names: clean ------------------------------
+R=$(mktempdir)/root
+conf "$R" 10-host <<'EOF'
+[SR-IOV eno4]
+VirtualFunctions = 4
+Driver = vfio-pci
+
+[Hugepages 1G]
+NodePages = 1:4
+Mount = /dev/hugepages1G
+
+[VLAN vlan20]
+Link = eth1
+Id = 20
+Bridge = br20
+
+[Bridge br20]
+Ports = eth2
+EOF
+mkpf "$R" eno4 0000:03:00.0 0 8 1 1
+mkdir -p "$R/sys/bus/pci/drivers/vfio-pci" "$R/sys/class/net/eth1" "$R/sys/class/net/eth2"
+mkpool "$R" 1048576 - 0 0; mkpool "$R" 1048576 0 0 0; mkpool "$R" 1048576 1 0 0
+run "$R"
+expect clean-exit "$rc" 0
+expect clean-stderr "$err" ""
+expect clean-summary "$out" "1 file, 4 valid sections, 0 errors, 0 warnings"
+run "$R" --quiet
+expect clean-quiet "$rc:$out:$err" "0::"
+
+# --- a host that lacks much of it ----------------------------------------------------------
+R=$(mktempdir)/root
+conf "$R" 10-host <<'EOF'
+[SR-IOV eno4]
+VirtualFunctions = 8
+Driver = vfio-pci
+
+[SR-IOV eno9]
+VirtualFunctions = 1
+
+[SR-IOV eth0]
+VirtualFunctions = 1
+
+[SR-IOV 0000:05:00.0]
+VirtualFunctions = 1
+
+[VF eno5:0]
+Trust = yes
+
+[VF eno4:1]
+Driver = igb_uio
+
+[Hugepages 2M]
+NodePages = 0:2 3:2
+
+[Hugepages 64kB]
+Pages = 1
+
+[VLAN vlan20]
+Link = eth7
+Id = 20
+
+[Bridge br0]
+Ports = vlan20 eth8 eth0
+EOF
+# eno4 on NUMA node 1 with room for 4 VFs; eth0 a NIC without SR-IOV; one NUMA node (0)
+mkpf "$R" eno4 0000:03:00.0 0 4 1 1
+mkdir -p "$R/sys/devices/pci0000:00/0000:00:02.0/net/eth0" "$R/sys/class/net"
+ln -s ../../devices/pci0000:00/0000:00:02.0/net/eth0 "$R/sys/class/net/eth0"
+ln -s ../../../0000:00:02.0 "$R/sys/devices/pci0000:00/0000:00:02.0/net/eth0/device"
+mkpool "$R" 2048 - 0 0; mkpool "$R" 2048 0 0 0
+run "$R"
+expect host-exit "$rc" 1
+expect host-summary "$out" "1 file, 9 valid sections, 5 errors, 7 warnings"
+expect host-messages "$err" "\
+/etc/hostvirt/10-host.conf:14: error: [VF eno5:0]: there is no valid [SR-IOV] section for this PF, ignoring section
+/etc/hostvirt/10-host.conf:1: warning: [SR-IOV eno4]: Driver=vfio-pci is not loaded on this host now (no /sys/bus/pci/drivers/vfio-pci; load its module at boot, e.g. in /etc/modules-load.d/)
+/etc/hostvirt/10-host.conf:1: error: [SR-IOV eno4]: VirtualFunctions=8 exceeds what the device supports (sriov_totalvfs=4)
+/etc/hostvirt/10-host.conf:1: warning: [SR-IOV eno4]: the PF is on NUMA node 1, but NodePages= reserves no hugepages there
+/etc/hostvirt/10-host.conf:5: warning: [SR-IOV eno9]: no such network interface on this host now
+/etc/hostvirt/10-host.conf:8: error: [SR-IOV eth0]: the device has no sriov_numvfs: it is not an SR-IOV physical function (or its driver does not support SR-IOV)
+/etc/hostvirt/10-host.conf:11: warning: [SR-IOV 0000:05:00.0]: no such PCI device on this host now
+/etc/hostvirt/10-host.conf:17: warning: [VF eno4:1]: Driver=igb_uio is not loaded on this host now (no /sys/bus/pci/drivers/igb_uio; load its module at boot, e.g. in /etc/modules-load.d/)
+/etc/hostvirt/10-host.conf:20: error: [Hugepages 2M]: NodePages= names NUMA node 3, which this host does not have
+/etc/hostvirt/10-host.conf:23: error: [Hugepages 64kB]: this host's kernel has no 64kB pages (see /sys/kernel/mm/hugepages/)
+/etc/hostvirt/10-host.conf:26: warning: [VLAN vlan20]: Link=eth7 is neither declared nor an interface on this host now
+/etc/hostvirt/10-host.conf:30: warning: [Bridge br0]: port eth8 is neither declared nor an interface on this host now"
+run "$R" --quiet
+expect host-quiet "$rc:$out:$err" "1::"
+
+# --- FILE arguments: only those files; absolute ones under HOSTVIRT_ROOT, relative ones as given
+conf "$R" 20-ok <<<$'[SR-IOV eno4]\nVirtualFunctions = 2\nDriver = vfio-pci'
+mkdir -p "$R/sys/bus/pci/drivers/vfio-pci"
+run "$R" /etc/hostvirt/20-ok.conf
+expect file-arg "$rc:$out:$err" "0:1 file, 1 valid section, 0 errors, 0 warnings:"
+rc=0; out=$(cd "$R/etc/hostvirt" && HOSTVIRT_ROOT=$R "$BIN" check 20-ok.conf 10-host.conf 2>/dev/null) || rc=$?
+expect relative-file-args "$rc:$out" "1:2 files, 9 valid sections, 5 errors, 6 warnings"
+run "$R" /etc/hostvirt/none.conf
+expect missing-file "$rc:$err" "1:/etc/hostvirt/none.conf: error: cannot open: No such file or directory"
+finish
