@@ -218,53 +218,27 @@ int plan_load_dir(const char *dir, struct plan *ret) {
         return plan_load(dir, true, ret);
 }
 
-static void rm_rf_at(int dirfd) {
-        DIR *d = fdopendir(dirfd);
-        struct dirent *de;
-
-        if (!d) {
-                close(dirfd);
-                return;
-        }
-        while ((de = readdir(d))) {
-                int sub;
-
-                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                        continue;
-                if (unlinkat(dirfd, de->d_name, 0) >= 0)
-                        continue;
-                sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (sub >= 0)
-                        rm_rf_at(sub);
-                (void) unlinkat(dirfd, de->d_name, AT_REMOVEDIR);
-        }
-        closedir(d);
-}
-
-/*
- * The emitter collects its files in memory, but has no way to hand them out
- * one by one: write them into a private scratch directory and read them
- * back, with the generator's own code path (exclusive creation and all).
- */
+/* What the generator would write, from the emitter's memory mode: the same code path. */
 int plan_build(const struct conf *c, struct plan *ret) {
-        const char *tmp = getenv("TMPDIR");
-        _cleanup_free_ char *dir = xasprintf("%s/hostvirt-plan.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-        struct emitter *e;
-        int r, fd;
+        struct emitter *e = emitter_new_memory();
+        int r;
 
-        if (!mkdtemp(dir))
-                return log_error_errno(errno, "Failed to create a scratch directory in %s: %m",
-                                       tmp && *tmp ? tmp : "/tmp");
-        e = emitter_new_dir(dir);
-        r = e ? emit_all(e, c) : -EIO;
+        *ret = (struct plan) {};
+        r = emit_all(e, c);
+        for (size_t i = 0; r >= 0 && i < emitter_n_files(e); i++) {
+                const char *relpath, *content, *target;
+
+                emitter_file(e, i, &relpath, &content, &target);
+                plan_push(ret, xstrdup(relpath), content ? xstrdup(content) : NULL, target ? xstrdup(target) : NULL);
+        }
         emitter_free(e);
-        if (r >= 0)
-                r = plan_load(dir, false, ret);
-        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd >= 0)
-                rm_rf_at(fd);
-        (void) rmdir(dir);
-        return r;
+        if (r < 0) {
+                plan_done(ret);
+                return r;
+        }
+        if (ret->n_files > 1)
+                qsort(ret->files, ret->n_files, sizeof(*ret->files), cmp_file);
+        return 0;
 }
 
 /* ---------------------------------------------------------------------------------------------

@@ -157,6 +157,13 @@ int emit_close(struct emitter *e, FILE *f) {
         if (r == 0 && e->dirfd >= 0)
                 r = write_file(e, path, buf, size);
         if (r == 0 && e->dirfd < 0) {
+                /* the same rule as the exclusive creation in dir mode */
+                for (size_t i = 0; i < e->n_files; i++)
+                        if (streq(e->files[i].relpath, path))
+                                r = log_error_errno(EEXIST, "Failed to create unit file %s, as it already exists. "
+                                                    "Duplicate entry?", path);
+        }
+        if (r == 0 && e->dirfd < 0) {
                 e->files = xrealloc(e->files, (e->n_files + 1) * sizeof(*e->files));
                 e->files[e->n_files++] = (struct emitted) { .relpath = path, .content = buf };
                 return 0;
@@ -229,6 +236,17 @@ char *const *emit_mounts(const struct emitter *e) {
 
 char *const *emit_sources(const struct emitter *e) {
         return e->sources;
+}
+
+size_t emitter_n_files(const struct emitter *e) {
+        return e->n_files;
+}
+
+void emitter_file(const struct emitter *e, size_t i, const char **ret_relpath, const char **ret_content,
+                  const char **ret_target) {
+        *ret_relpath = e->files[i].relpath;
+        *ret_content = e->files[i].content;
+        *ret_target = e->files[i].target;
 }
 
 static int cmp_emitted(const void *a, const void *b) {

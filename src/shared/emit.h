@@ -25,6 +25,10 @@ struct emitter *emitter_new_dir(const char *dir);
 /* Collect in memory; emitter_print() writes all files sorted by path (plan). */
 struct emitter *emitter_new_memory(void);
 int emitter_print(struct emitter *e, FILE *out);
+/* The files collected in memory mode, in emit order: a symlink has target set, a file content. */
+size_t emitter_n_files(const struct emitter *e);
+void emitter_file(const struct emitter *e, size_t i, const char **ret_relpath, const char **ret_content,
+                  const char **ret_target);
 void emitter_free(struct emitter *e);
 
 /* Begins a file at relpath (e.g. "interface-vf@eno4.service.d/50-hostvirt.conf"). */
