@@ -10,7 +10,8 @@
 #include "status.h"
 #include "sysfs.h"
 #include "util.h"
-#include "vfinfo.h"
+#include "vf-mac.h"
+#include "vf-netlink.h"
 
 /* What the PF looks like now. */
 struct pf_now {
@@ -18,8 +19,10 @@ struct pf_now {
         bool present;
         bool pci;               /* a PCI function: its VFs show up as virtfn* links */
         long long numvfs;       /* sriov_numvfs, -1 when it cannot be read */
-        struct vf_list vfs;     /* from rtnetlink */
+        struct pf_link vfs;     /* from rtnetlink */
         int vfs_error;          /* why vfs is empty: -ENODEV, -EAFNOSUPPORT, ... */
+        bool has_machine_id;    /* for MACAddressPolicy=persistent */
+        uint8_t machine_id[MACHINE_ID_SIZE];
 };
 
 static const char *link_state_name(int s) {
@@ -35,7 +38,7 @@ static const char *link_state_name(int s) {
         }
 }
 
-static const char *vlan_proto_name(int p) {
+static const char *vlan_proto_name(unsigned p) {
         return p == 0x8100 ? "802.1Q" : p == 0x88a8 ? "802.1ad" : NULL;
 }
 
@@ -53,27 +56,36 @@ static struct val have_str(const struct vf_info *vi, const char *s) {
 }
 
 /* The settings of one VF that go over rtnetlink: only for a PF with a netdev. */
-static void vf_netlink_items(struct obj *m, const struct vf_settings *want, const struct vf_info *vi) {
-        _cleanup_free_ char *want_mac = want->has_mac ? format_mac(want->mac) : NULL;
+static void vf_netlink_items(struct obj *m, const struct conf_sriov *pf, const struct pf_now *now, unsigned i,
+                             const struct vf_settings *want, const struct vf_info *vi) {
+        _cleanup_free_ char *want_mac = NULL;
         _cleanup_free_ char *have_mac = vi && vi->has_mac ? format_mac(vi->mac) : NULL;
+        bool has_vlan = vi && vi->has_vlan, has_rate = vi && vi->has_rate;
 
-        /* MACAddressPolicy=persistent derives the address in the VF helper: shown, not compared. */
+        /* An explicit MACAddress= wins; else MACAddressPolicy=persistent derives it as the VF helper does. */
+        if (want->has_mac)
+                want_mac = format_mac(want->mac);
+        else if (pf->mac_policy == MAC_POLICY_PERSISTENT && now->has_machine_id) {
+                uint8_t mac[6];
+                vf_mac_persistent(now->machine_id, pf->name, i, mac);
+                want_mac = format_mac(mac);
+        }
         obj_compare_detail(m, "mac", val_str(want_mac), have_str(vi, have_mac));
-        obj_compare_detail(m, "vlan", val_conf_int(want->vlan), have_int(vi, vi ? vi->vlan : -1));
-        obj_compare_detail(m, "qos", val_conf_int(want->qos), have_int(vi, vi ? vi->qos : -1));
+        obj_compare_detail(m, "vlan", val_conf_int(want->vlan), have_int(vi, has_vlan ? (long long) vi->vlan : -1));
+        obj_compare_detail(m, "qos", val_conf_int(want->qos), have_int(vi, has_vlan ? (long long) vi->qos : -1));
         obj_compare_detail(m, "vlan_protocol",
-                           val_str(want->vlan_proto == CONF_UNSET ? NULL : vlan_proto_name(want->vlan_proto)),
+                           val_str(want->vlan_proto == CONF_UNSET ? NULL : vlan_proto_name((unsigned) want->vlan_proto)),
                            have_str(vi, vi ? vlan_proto_name(vi->vlan_proto) : NULL));
         obj_compare_detail(m, "trust", val_conf_bool(want->trust), have_bool(vi, vi ? vi->trust : -1));
         obj_compare_detail(m, "spoof_check", val_conf_bool(want->spoof_check),
-                           have_bool(vi, vi ? vi->spoof_check : -1));
+                           have_bool(vi, vi ? vi->spoofchk : -1));
         obj_compare_detail(m, "link_state",
                            val_str(want->link_state == CONF_UNSET ? NULL : link_state_name(want->link_state)),
                            have_str(vi, vi ? link_state_name(vi->link_state) : NULL));
         obj_compare_detail(m, "max_tx_rate", val_conf_int(want->max_tx_rate),
-                           have_int(vi, vi ? vi->max_tx_rate : -1));
+                           have_int(vi, has_rate ? (long long) vi->max_tx_rate : -1));
         obj_compare_detail(m, "min_tx_rate", val_conf_int(want->min_tx_rate),
-                           have_int(vi, vi ? vi->min_tx_rate : -1));
+                           have_int(vi, has_rate ? (long long) vi->min_tx_rate : -1));
 }
 
 static void vf_member(struct obj *o, const struct conf_sriov *pf, struct pf_now *now, unsigned i) {
@@ -98,7 +110,7 @@ static void vf_member(struct obj *o, const struct conf_sriov *pf, struct pf_now 
         obj_compare(m, "driver", val_str(want.driver), now->pci ? val_str(driver) : val_unknown());
 
         if (!pf->is_pci)
-                vf_netlink_items(m, &want, now->vfs_error < 0 ? NULL : vf_list_find(&now->vfs, i));
+                vf_netlink_items(m, pf, now, i, &want, now->vfs_error < 0 ? NULL : pf_link_find_vf(&now->vfs, i));
 }
 
 static void status_pf(struct status *st, const struct conf_sriov *pf) {
@@ -133,7 +145,8 @@ static void status_pf(struct status *st, const struct conf_sriov *pf) {
 
         now.vfs_error = -ENODEV;
         if (!pf->is_pci)
-                now.vfs_error = st->nl ? vfinfo_get(st->nl, pf->name, &now.vfs) : -EAFNOSUPPORT;
+                now.vfs_error = st->nl ? vfnl_get_pf(st->nl, pf->name, &now.vfs) : -EAFNOSUPPORT;
+        now.has_machine_id = pf->mac_policy == MAC_POLICY_PERSISTENT && machine_id_read(now.machine_id) >= 0;
 
         /* Every VF that should be there, and every VF that is. */
         count = pf->num_vfs;
@@ -142,7 +155,7 @@ static void status_pf(struct status *st, const struct conf_sriov *pf) {
         for (unsigned i = 0; i < count; i++)
                 vf_member(o, pf, &now, i);
 
-        vf_list_done(&now.vfs);
+        pf_link_done(&now.vfs);
         free(now.dev);
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The VF settings parser of `hostvirt status` (src/cli/vfinfo.c).
+ * The VF list parser `hostvirt status` reads per-VF settings with (the VF
+ * helper's, src/vf/vf-netlink.c), on messages laid out as the kernel does.
  *
  * This machine has no SR-IOV device, so no kernel here answers with an
  * IFLA_VFINFO_LIST: the answers are built with libmnl the way the kernel's
@@ -16,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vfinfo.h"
+#include "vf-netlink.h"
 
 static unsigned failures;
 
@@ -66,7 +67,7 @@ static void test_parse(void) {
         struct nlmsghdr *nlh;
         struct ifinfomsg *ifi;
         struct nlattr *list, *bad;
-        struct vf_list l = { .num_vf = -1 };
+        struct pf_link l = {};
         const struct vf_info *v0, *v1;
         uint32_t short_trust = 1;
 
@@ -80,53 +81,56 @@ static void test_parse(void) {
         list = mnl_attr_nest_start(nlh, IFLA_VFINFO_LIST);
         put_vf(nlh, 0, true);
         put_vf(nlh, 1, false);
-        /* a VF nest without its MAC cannot be placed: skipped */
+        /* a truncated IFLA_VF_TRUST (4 bytes, not 8) names VF 1 again but sets nothing */
         bad = mnl_attr_nest_start(nlh, IFLA_VF_INFO);
         mnl_attr_put(nlh, IFLA_VF_TRUST, sizeof(short_trust), &short_trust);
         mnl_attr_nest_end(nlh, bad);
         mnl_attr_nest_end(nlh, list);
 
-        CHECK(vfinfo_parse(nlh, &l) == 0);
-        CHECK(l.num_vf == 3);
-        CHECK(l.n == 2);
-        v0 = vf_list_find(&l, 0);
-        v1 = vf_list_find(&l, 1);
-        CHECK(v0 && v1 && !vf_list_find(&l, 2));
+        CHECK(vfnl_parse_link(nlh, &l) == 0);
+        CHECK(l.ifindex == 7);
+        CHECK(l.has_num_vf && l.num_vf == 3);
+        CHECK(l.n_vfs == 3);
+        v0 = pf_link_find_vf(&l, 0);
+        v1 = pf_link_find_vf(&l, 1);
+        CHECK(v0 && v1 && !pf_link_find_vf(&l, 2));
         if (!v0 || !v1)
                 return;
         CHECK(v0->has_mac && memcmp(v0->mac, "\x02\x11\x22\x33\x44\x00", 6) == 0);
         CHECK(v1->mac[5] == 1);
         /* the VLAN list wins over the legacy attribute: it has the protocol */
-        CHECK(v0->vlan == 100 && v0->qos == 3 && v0->vlan_proto == 0x88a8);
-        CHECK(v1->vlan == 7 && v1->qos == 0 && v1->vlan_proto == 0x8100);
-        CHECK(v0->max_tx_rate == 1000 && v0->min_tx_rate == 10);
-        CHECK(v1->max_tx_rate == 500 && v1->min_tx_rate == -1);
-        CHECK(v0->spoof_check == 1 && v1->spoof_check == 0);
+        CHECK(v0->has_vlan && v0->vlan == 100 && v0->qos == 3 && v0->vlan_proto == 0x88a8);
+        CHECK(v1->has_vlan && v1->vlan == 7 && v1->qos == 0 && v1->vlan_proto == 0x8100);
+        CHECK(v0->has_rate && v0->max_tx_rate == 1000 && v0->min_tx_rate == 10);
+        /* only the legacy IFLA_VF_TX_RATE: min unknown, so the pair is not reported */
+        CHECK(!v1->has_rate);
+        CHECK(v0->spoofchk == 1 && v1->spoofchk == 0);
         CHECK(v0->trust == -1 && v1->trust == 1);
         CHECK(v0->link_state == IFLA_VF_LINK_STATE_DISABLE && v1->link_state == -1);
-        vf_list_done(&l);
+        pf_link_done(&l);
 
-        /* not a link message: nothing */
+        /* not a link message, or too short for its header: refused */
         nlh->nlmsg_type = RTM_NEWADDR;
-        l = (struct vf_list) { .num_vf = -1 };
-        CHECK(vfinfo_parse(nlh, &l) == 0 && l.n == 0);
-        /* a message too short for its header */
+        l = (struct pf_link) {};
+        CHECK(vfnl_parse_link(nlh, &l) == -EBADMSG && l.n_vfs == 0);
         nlh->nlmsg_type = RTM_NEWLINK;
         nlh->nlmsg_len = mnl_nlmsg_size(4);
-        CHECK(vfinfo_parse(nlh, &l) == -EBADMSG);
+        CHECK(vfnl_parse_link(nlh, &l) == -EBADMSG);
 }
 
 static void test_kernel(void) {
         struct nl *nl = NULL;
-        struct vf_list l;
+        struct pf_link l = {};
 
         if (nl_open(&nl) < 0) {
                 printf("SKIP kernel requests: no rtnetlink socket\n");
                 return;
         }
-        CHECK(vfinfo_get(nl, "lo", &l) == 0 && l.n == 0 && l.num_vf == -1);
-        vf_list_done(&l);
-        CHECK(vfinfo_get(nl, "hostvirt-none0", &l) == -ENODEV);
+        CHECK(vfnl_get_pf(nl, "lo", &l) == 0 && l.n_vfs == 0 && !l.has_num_vf && l.ifindex == 1);
+        pf_link_done(&l);
+        l = (struct pf_link) {};
+        CHECK(vfnl_get_pf(nl, "hostvirt-none0", &l) == -ENODEV);
+        pf_link_done(&l);
         nl_close(nl);
 }
 
