@@ -31,7 +31,6 @@
 #include "log.h"
 #include "util.h"
 
-#define HUGEPAGES_TEMPLATE "hostvirt-hugepages@.service"
 
 static bool is_number(const char *s) {
         unsigned long long v;
@@ -112,16 +111,11 @@ static int emit_mount(struct emitter *e, const struct conf_hugepages *h, const c
 }
 
 static int emit_one(struct emitter *e, const struct conf_hugepages *h) {
-        _cleanup_free_ char *service = NULL, *link = NULL, *dropin = NULL;
+        _cleanup_free_ char *service = NULL, *dropin = NULL;
         FILE *f;
         int r;
 
-        service = unit_instance("hostvirt-hugepages", h->name, ".service");
-        if (!service)
-                return log_error_errno(EINVAL, "Failed to build the unit name for [Hugepages %s]: %m", h->name);
-
-        link = xasprintf("sysinit.target.wants/%s", service);
-        r = emit_symlink(e, link, UNITDIR "/" HUGEPAGES_TEMPLATE);
+        r = emit_wanted_instance(e, "hostvirt-hugepages", h->name, "sysinit.target", &service);
         if (r < 0)
                 return r;
 

@@ -36,8 +36,6 @@
 #include "log.h"
 #include "util.h"
 
-#define VLAN_TEMPLATE "hostvirt-vlan@.service"
-#define BRIDGE_TEMPLATE "hostvirt-bridge@.service"
 
 /* "sys-subsystem-net-devices-NAME.device", or NULL when NAME cannot be a path component. */
 static char *net_device_unit(const char *ifname) {
@@ -97,17 +95,15 @@ static int emit_dropin(struct emitter *e, const char *unit, const char *source, 
 }
 
 static int emit_vlan(struct emitter *e, const struct conf *c, const struct conf_vlan *v) {
-        _cleanup_free_ char *unit = NULL, *device = NULL, *wants = NULL, *parent = NULL, *body = NULL;
+        _cleanup_free_ char *unit = NULL, *device = NULL, *parent = NULL, *body = NULL;
         bool ours;
         int r;
 
-        unit = unit_instance("hostvirt-vlan", v->name, ".service");
         device = net_device_unit(v->link);
-        if (!unit || !device)
-                return log_error_errno(EINVAL, "Failed to build the unit names for [VLAN %s]: %m", v->name);
+        if (!device)
+                return log_error_errno(EINVAL, "Failed to build the device unit name for [VLAN %s]: %m", v->name);
 
-        wants = xasprintf("%s.wants/%s", device, unit);
-        r = emit_symlink(e, wants, UNITDIR "/" VLAN_TEMPLATE);
+        r = emit_wanted_instance(e, "hostvirt-vlan", v->name, device, &unit);
         if (r < 0)
                 return r;
 
@@ -125,17 +121,12 @@ static int emit_vlan(struct emitter *e, const struct conf *c, const struct conf_
 }
 
 static int emit_bridge(struct emitter *e, const struct conf *c, const struct conf_bridge *b) {
-        _cleanup_free_ char *unit = NULL, *wants = NULL, *body = NULL;
+        _cleanup_free_ char *unit = NULL, *body = NULL;
         size_t size = 0;
         FILE *s;
         int r;
 
-        unit = unit_instance("hostvirt-bridge", b->name, ".service");
-        if (!unit)
-                return log_error_errno(EINVAL, "Failed to build the unit name for [Bridge %s]: %m", b->name);
-
-        wants = xasprintf("multi-user.target.wants/%s", unit);
-        r = emit_symlink(e, wants, UNITDIR "/" BRIDGE_TEMPLATE);
+        r = emit_wanted_instance(e, "hostvirt-bridge", b->name, "multi-user.target", &unit);
         if (r < 0)
                 return r;
 

@@ -204,6 +204,21 @@ int emit_symlink(struct emitter *e, const char *relpath, const char *target) {
         return log_error_errno(errno, "Failed to create symlink %s/%s -> %s: %m", e->dir, relpath, target);
 }
 
+int emit_wanted_instance(struct emitter *e, const char *prefix, const char *instance, const char *wanted_by,
+                         char **ret_unit) {
+        _cleanup_free_ char *unit = unit_instance(prefix, instance, ".service");
+        _cleanup_free_ char *link = xasprintf("%s.wants/%s", wanted_by, unit);
+        _cleanup_free_ char *template = xasprintf("%s/%s@.service", UNITDIR, prefix);
+        int r;
+
+        r = emit_symlink(e, link, template);
+        if (r < 0)
+                return r;
+        *ret_unit = unit;
+        unit = NULL;
+        return 0;
+}
+
 void emit_unit_header(FILE *f, const char *source_file) {
         _cleanup_free_ char *src = unit_specifier_escape(source_file);
 
@@ -285,9 +300,8 @@ int emit_sriov(struct emitter *e, const struct conf *c) {
 
         for (size_t i = 0; i < c->n_sriov; i++) {
                 const struct conf_sriov *pf = c->sriov[i];
-                _cleanup_free_ char *unit = unit_instance("interface-vf", pf->name, ".service");
                 _cleanup_free_ char *device = sriov_device_unit(pf);
-                _cleanup_free_ char *wants = NULL, *dropin = NULL;
+                _cleanup_free_ char *unit = NULL, *dropin = NULL;
                 FILE *f;
                 int r;
 
@@ -297,8 +311,7 @@ int emit_sriov(struct emitter *e, const struct conf *c) {
                 }
 
                 /* Started whenever the PF appears: at boot, and again after a driver reload. */
-                wants = xasprintf("%s.wants/%s", device, unit);
-                r = emit_symlink(e, wants, UNITDIR "/interface-vf@.service");
+                r = emit_wanted_instance(e, "interface-vf", pf->name, device, &unit);
                 if (r < 0) {
                         ret = r;
                         continue;

@@ -38,6 +38,14 @@ int emit_close(struct emitter *e, FILE *f);
 /* relpath -> target, e.g. "x.device.wants/interface-vf@eno4.service" -> UNITDIR "/interface-vf@.service". */
 int emit_symlink(struct emitter *e, const char *relpath, const char *target);
 
+/*
+ * An instance of one of our templates, pulled in by another unit: the symlink
+ * "<wanted_by>.wants/<prefix>@<instance>.service" -> UNITDIR "/<prefix>@.service".
+ * The instance is escaped like systemd-escape; *ret_unit gets the unit name.
+ */
+int emit_wanted_instance(struct emitter *e, const char *prefix, const char *instance, const char *wanted_by,
+                         char **ret_unit);
+
 /* Writes the header comment, "[Unit]" and SourcePath=<file> ('%' escaped). */
 void emit_unit_header(FILE *f, const char *source_file);
 

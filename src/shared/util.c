@@ -159,7 +159,7 @@ int parse_size_kb(const char *s, uint64_t *ret_kb) {
         return -EINVAL;
 }
 
-static int hexval(char c) {
+int unhexchar(char c) {
         if (c >= '0' && c <= '9')
                 return c - '0';
         if (c >= 'a' && c <= 'f')
@@ -175,7 +175,7 @@ int parse_mac(const char *s, uint8_t ret[6]) {
         if (strlen(s) != 17)
                 return -EINVAL;
         for (int i = 0; i < 6; i++) {
-                int hi = hexval(s[i * 3]), lo = hexval(s[i * 3 + 1]);
+                int hi = unhexchar(s[i * 3]), lo = unhexchar(s[i * 3 + 1]);
                 if (hi < 0 || lo < 0 || (i < 5 && s[i * 3 + 2] != ':'))
                         return -EINVAL;
                 mac[i] = (uint8_t) (hi << 4 | lo);
@@ -245,16 +245,16 @@ bool pci_address_valid(const char *s) {
         /* domain (4..8 hex digits) ':' bus (2) ':' device (2) '.' function (1) */
         size_t d = 0;
 
-        while (hexval(s[d]) >= 0)
+        while (unhexchar(s[d]) >= 0)
                 d++;
         if (d < 4 || d > 8 || s[d] != ':')
                 return false;
         s += d + 1;
-        if (hexval(s[0]) < 0 || hexval(s[1]) < 0 || s[2] != ':')
+        if (unhexchar(s[0]) < 0 || unhexchar(s[1]) < 0 || s[2] != ':')
                 return false;
-        if (hexval(s[3]) < 0 || hexval(s[4]) < 0 || s[5] != '.')
+        if (unhexchar(s[3]) < 0 || unhexchar(s[4]) < 0 || s[5] != '.')
                 return false;
-        if (hexval(s[3]) * 16 + hexval(s[4]) > 0x1f)
+        if (unhexchar(s[3]) * 16 + unhexchar(s[4]) > 0x1f)
                 return false;
         return s[6] >= '0' && s[6] <= '7' && s[7] == '\0';
 }

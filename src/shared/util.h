@@ -38,6 +38,8 @@ bool endswith(const char *s, const char *suffix);
 int parse_boolean(const char *s);                     /* 1, 0, or -EINVAL */
 int parse_uint(const char *s, unsigned long long max, unsigned long long *ret);
 int parse_size_kb(const char *s, uint64_t *ret_kb);   /* "2M", "1G", "2048kB", "1048576kB" */
+/* The value of one hex digit, or -1. */
+int unhexchar(char c);
 int parse_mac(const char *s, uint8_t ret[6]);         /* aa:bb:cc:dd:ee:ff */
 int parse_mode(const char *s, unsigned *ret);         /* octal, <= 07777 */
 /* Splits on whitespace into a NULL-terminated vector. */

@@ -23,20 +23,9 @@
 
 #include "conf.h"
 #include "log.h"
+#include "udev-util.h"
 #include "util.h"
 
-static void udev_unrefp(struct udev **u) {
-        if (*u)
-                udev_unref(*u);
-}
-static void udev_device_unrefp(struct udev_device **d) {
-        if (*d)
-                udev_device_unref(*d);
-}
-static void udev_enumerate_unrefp(struct udev_enumerate **e) {
-        if (*e)
-                udev_enumerate_unref(*e);
-}
 
 static struct udev_device *device_from_arg(struct udev *udev, const char *arg) {
         _cleanup_free_ char *syspath = NULL;
@@ -64,7 +53,7 @@ static struct udev_device *pf_of(struct udev *udev, struct udev_device *dev) {
 
 /* The [SR-IOV] section of the PF: by one of its interface names, else by its PCI address. */
 static const struct conf_sriov *find_pf(struct udev *udev, struct udev_device *pf, const struct conf *c) {
-        _cleanup_(udev_enumerate_unrefp) struct udev_enumerate *e = udev_enumerate_new(udev);
+        _cleanup_udev_enumerate_ struct udev_enumerate *e = udev_enumerate_new(udev);
         struct udev_list_entry *entry;
 
         if (e && udev_enumerate_add_match_parent(e, pf) >= 0 && udev_enumerate_add_match_subsystem(e, "net") >= 0 &&
@@ -79,8 +68,8 @@ static const struct conf_sriov *find_pf(struct udev *udev, struct udev_device *p
 }
 
 int main(int argc, char *argv[]) {
-        _cleanup_(udev_unrefp) struct udev *udev = NULL;
-        _cleanup_(udev_device_unrefp) struct udev_device *dev = NULL, *pf = NULL;
+        _cleanup_udev_ struct udev *udev = NULL;
+        _cleanup_udev_device_ struct udev_device *dev = NULL, *pf = NULL;
         const struct conf_sriov *s;
         struct conf *c = NULL;
         int r;

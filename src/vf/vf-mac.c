@@ -7,16 +7,6 @@
 #include "util.h"
 #include "vf-mac.h"
 
-static int unhex(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
 int machine_id_parse(const char *s, uint8_t ret[MACHINE_ID_SIZE]) {
         uint8_t id[MACHINE_ID_SIZE];
         bool any = false;
@@ -24,7 +14,7 @@ int machine_id_parse(const char *s, uint8_t ret[MACHINE_ID_SIZE]) {
         if (strlen(s) != 2 * MACHINE_ID_SIZE)
                 return -EBADMSG;
         for (unsigned i = 0; i < MACHINE_ID_SIZE; i++) {
-                int hi = unhex(s[2 * i]), lo = unhex(s[2 * i + 1]);
+                int hi = unhexchar(s[2 * i]), lo = unhexchar(s[2 * i + 1]);
                 if (hi < 0 || lo < 0)
                         return -EBADMSG;
                 id[i] = (uint8_t) (hi << 4 | lo);

@@ -10,6 +10,7 @@
 
 #include "log.h"
 #include "root.h"
+#include "udev-util.h"
 #include "util.h"
 #include "vf-pci.h"
 
@@ -17,16 +18,6 @@
  * that finish asynchronously (and for the stand-in kernel of the tests). */
 #define BIND_WAIT_USEC (3ULL * 1000 * 1000)
 
-static void udev_unrefp(struct udev **u) {
-        if (*u)
-                udev_unref(*u);
-}
-static void udev_device_unrefp(struct udev_device **d) {
-        if (*d)
-                udev_device_unref(*d);
-}
-#define _cleanup_udev_ _cleanup_(udev_unrefp)
-#define _cleanup_udev_device_ _cleanup_(udev_device_unrefp)
 
 /* The basename of a symlink's target, e.g. the driver of a device; NULL when there is no link. */
 static char *link_basename(const char *syspath, const char *link) {
