@@ -31,7 +31,6 @@
 #include "log.h"
 #include "util.h"
 
-
 static bool is_number(const char *s) {
         unsigned long long v;
         return parse_uint(s, UINT32_MAX, &v) >= 0;

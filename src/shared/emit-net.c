@@ -36,7 +36,6 @@
 #include "log.h"
 #include "util.h"
 
-
 /* "sys-subsystem-net-devices-NAME.device", or NULL when NAME cannot be a path component. */
 static char *net_device_unit(const char *ifname) {
         _cleanup_free_ char *path = xasprintf("/sys/subsystem/net/devices/%s", ifname);
