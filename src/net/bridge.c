@@ -68,7 +68,7 @@ static int bridge_check_ports(struct nl *nl, const struct conf_bridge *b, int br
 static int bridge_create(struct nl *nl, const struct conf_bridge *b, struct link *ret) {
         int r;
 
-        r = link_create_bridge(nl, b->name);
+        r = link_create_bridge(nl, b->name, b->has_mac ? b->mac : NULL);
         if (r < 0)
                 return nl_log_error(nl, r, "Failed to create bridge %s", b->name);
         r = link_get_by_name(nl, b->name, ret);

@@ -206,11 +206,15 @@ int link_create_vlan(struct nl *nl, const char *name, int parent, unsigned id, u
         return nl_call(nl, nlh, NULL, NULL);
 }
 
-int link_create_bridge(struct nl *nl, const char *name) {
+int link_create_bridge(struct nl *nl, const char *name, const uint8_t *mac) {
         struct nlmsghdr *nlh = link_msg_new(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
         struct nlattr *info;
 
         mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+        /* Set from birth, not afterwards: udev's MACAddressPolicy=persistent (99-default.link)
+         * replaces a random address of a new bridge, racing with a later RTM_SETLINK. */
+        if (mac)
+                mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
         info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
         mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
         mnl_attr_nest_end(nlh, info);

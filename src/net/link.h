@@ -66,7 +66,9 @@ typedef int (*link_cb_t)(const struct link *l, void *userdata);
 int link_for_each_port(struct nl *nl, int master, link_cb_t cb, void *userdata);
 
 int link_create_vlan(struct nl *nl, const char *name, int parent, unsigned id, unsigned protocol, unsigned mtu);
-int link_create_bridge(struct nl *nl, const char *name);
+/* mac: NULL, or the bridge's address from birth (NET_ADDR_SET: neither udev's
+ * MACAddressPolicy= nor the bridge's follow-the-lowest-port rule replace it). */
+int link_create_bridge(struct nl *nl, const char *name, const uint8_t *mac);
 int link_delete(struct nl *nl, int ifindex);
 
 /* Bridge options; a negative value leaves that option alone. */
