@@ -1,0 +1,500 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# The VM suite's checks, run INSIDE the guest by hostvirt-vmtest.service after
+# multi-user.target (real kernel, real systemd, our suite installed under /usr,
+# /etc/hostvirt/50-vmtest.conf as the config).
+#
+# Every check appends one line to RESULTS/results.txt:
+#     PASS name [:: detail]   FAIL name :: detail   SKIP name :: reason
+# and "END" when all ran; "INFO ..." lines carry facts for the reader.  The
+# commands and their output go to RESULTS/checks.log.
+#
+# A check of a feature whose unit template is not installed, or that the
+# helper reports as not supported, is SKIPped with the reason (loudly: the
+# host prints every skipped name), so the checks light up as the features land.
+set -u
+
+out=${1:-/hvresult}
+R=$out/results.txt
+LOG=$out/checks.log
+: > "$R"
+: > "$out/groups.txt"
+exec 3>&1 > "$LOG" 2>&1
+t0=$(cut -d' ' -f1 /proc/uptime)
+
+CONF=/etc/hostvirt/50-vmtest.conf
+UNITDIR=/usr/lib/systemd/system
+HELPERDIR=/usr/libexec/hostvirt
+VF_HELPER=$HELPERDIR/hostvirt-vf
+NSIM=/sys/bus/netdevsim
+NVME_PF=0000:01:00.0
+P=/sys/bus/pci/devices/$NVME_PF
+ONLY=$(cat /usr/lib/hostvirt-vmtest/only 2>/dev/null || true)
+
+# ------------------------------------------------------------------ reporting
+
+emit() { echo "$*" >> "$R"; echo "$*" >&3; echo "==> $*"; }
+pass() { emit "PASS $1${2:+ :: $2}"; }
+fail() { emit "FAIL $1 :: ${2:-failed}"; }
+skip() { emit "SKIP $1 :: $2"; }
+info() { emit "INFO $*"; }
+
+# check NAME COMMAND...: PASS when COMMAND succeeds; its last output line is
+# the detail.  COMMAND's output is logged.
+check() {
+        local name=$1 o rc
+        shift
+        echo "--- $name: $*"
+        o=$("$@" 2>&1); rc=$?
+        [ -n "$o" ] && echo "$o"
+        if [ $rc = 0 ]; then
+                pass "$name" "$(echo "$o" | tail -n 1 | cut -c1-160)"
+        else
+                fail "$name" "$(echo "$o" | tail -n 3 | tr '\n' ' ' | cut -c1-300)"
+        fi
+        return $rc
+}
+
+# group NAME: false (and the group is left out) when HOSTVIRT_VM_ONLY does not match
+group() {
+        echo
+        echo "=================== $1"
+        echo "$1 $(cut -d' ' -f1 /proc/uptime)" >> "$out/groups.txt"
+        [ -z "$ONLY" ] || [[ $1 =~ $ONLY ]]
+}
+
+# ------------------------------------------------------------------ helpers
+
+# wait_until SECONDS COMMAND...: poll every 0.2 s
+wait_until() {
+        local end=$(( $(date +%s) + $1 ))
+        shift
+        while ! "$@" > /dev/null 2>&1; do
+                [ "$(date +%s)" -lt $end ] || { "$@"; return 1; }
+                sleep 0.2
+        done
+}
+
+is_active() { [ "$(systemctl is-active "$1")" = active ] || { echo "$1 is $(systemctl is-active "$1")"; return 1; }; }
+is_inactive() { local s; s=$(systemctl is-active "$1"); [ "$s" = inactive ] || [ "$s" = failed ] || { echo "$1 is $s"; return 1; }; }
+
+# eq WHAT EXPECTED ACTUAL
+eq() { [ "$2" = "$3" ] && echo "$1 = $3" || { echo "$1: expected '$2', got '$3'"; return 1; }; }
+
+numvfs() { cat "/sys/class/net/$1/device/sriov_numvfs" 2>/dev/null || echo "no PF $1"; }
+numvfs_is() { eq "$1 sriov_numvfs" "$2" "$(numvfs "$1")"; }
+pci_numvfs_is() { eq "$NVME_PF sriov_numvfs" "$1" "$(cat $P/sriov_numvfs)"; }
+vfinfo() { ip -j link show "$1" | jq -c ".[0].vfinfo_list[$2]"; }
+
+mono() { systemctl show -P ActiveEnterTimestampMonotonic "$1"; }
+# active_before A B: A became active no later than B, both at this boot
+active_before() {
+        local a b
+        a=$(mono "$1"); b=$(mono "$2")
+        [ "${a:-0}" -gt 0 ] && [ "${b:-0}" -gt 0 ] || { echo "not both active: $1 at $a, $2 at $b"; return 1; }
+        [ "$a" -le "$b" ] && echo "$1 at $((a / 1000)) ms <= $2 at $((b / 1000)) ms" \
+                || { echo "$1 at $((a / 1000)) ms is after $2 at $((b / 1000)) ms"; return 1; }
+}
+prop_has() { systemctl show -P "$2" "$1" | tr ' ' '\n' | grep -qx "$3" || { echo "$1 $2= lacks $3: $(systemctl show -P "$2" "$1")"; return 1; }; }
+
+# The helper told us the feature is not there (yet): its log (the unit's
+# journal, or the output of a direct call) says "... not supported ..." about
+# it.  unsupported UNIT PATTERN
+HELPER_LOG=$out/helper-direct.log
+: > "$HELPER_LOG"
+unsupported() {
+        { journalctl -b -q -o cat -u "$1"; cat "$HELPER_LOG"; } \
+                | grep -iE 'not (yet )?supported|unsupported|not implemented' | grep -iE "$2" | tail -n 1
+}
+# vf_helper ARGS...: the VF helper called directly, its output kept for unsupported()
+vf_helper() {
+        local o rc
+        o=$("$VF_HELPER" "$@" 2>&1); rc=$?
+        echo "$o" | tee -a "$HELPER_LOG"
+        return $rc
+}
+
+# override NAME TEXT: a config drop-in under /run/hostvirt (read after
+# 50-vmtest.conf).  The helper reads the config itself; daemon-reload (slow
+# under TCG) only where the admin's path is what is checked.
+override() { mkdir -p /run/hostvirt; printf '%b\n' "$2" > "/run/hostvirt/$1.conf"; }
+override_rm() { rm -f "/run/hostvirt/$1.conf"; }
+
+# A hostvirt udev rule is installed (it tags PCI PFs for systemd: issue 5).
+have_udev_rule() { ls /usr/lib/udev/rules.d/*hostvirt* /lib/udev/rules.d/*hostvirt* > /dev/null 2>&1; }
+
+have_template() { [ -f "$UNITDIR/$1" ]; }
+
+# ------------------------------------------------------------------ boot and generator
+
+if group boot; then
+        info "kernel $(uname -r), systemd $(systemctl --version | awk 'NR == 1 { print $2 }'), checks start at guest uptime ${t0}s"
+        check boot.multi-user-reached is_active multi-user.target
+        check boot.devices-at-boot is_active hostvirt-vmtest-devices.service
+        # A unit of ours (or one that wants it) must not hold the boot up
+        # waiting for a device that is not there: PID 1 logs such a wait
+        # running out.
+        check boot.no-job-timeouts bash -c "! journalctl -b -q -o cat _PID=1 | grep -iE 'timed out|dependency failed' | sort | uniq -c | sort -rn | grep ."
+        info "multi-user.target reached at $(( $(mono multi-user.target) / 1000000 )) s uptime; failed units: $(systemctl list-units --failed --plain --no-legend | awk '{ print $1 }' | tr '\n' ' ')"
+fi
+
+if group generator; then
+        gen=$(ls /usr/lib/systemd/system-generators/hostvirt-generator 2>/dev/null)
+        check generator.installed test -x "$gen"
+        # A generator that exits non-zero is logged by PID 1.
+        check generator.exit-clean bash -c "! journalctl -b -q -o cat _PID=1 | grep -E 'hostvirt-generator.*(failed|exit)'"
+        dmesg | grep -i hostvirt > "$out/generator-kmsg.txt"
+        files=$(grep -rlx '# Automatically generated by hostvirt-generator' /run/systemd/generator /run/systemd/generator.early /run/systemd/generator.late 2>/dev/null)
+        echo "generated files:"; echo "$files"
+        check generator.emitted test -n "$files"
+        check generator.header bash -c 'for f in $1; do [ "$(head -n 1 "$f")" = "# Automatically generated by hostvirt-generator" ] || { echo "$f: bad first line"; exit 1; }; done; echo "$(echo "$1" | wc -w) files"' _ "$files"
+        check generator.sourcepath eq "interface-vf@eni2np1.service SourcePath" "$CONF" \
+                "$(systemctl show -P SourcePath interface-vf@eni2np1.service)"
+fi
+
+# ------------------------------------------------------------------ libvirt ordering (issue 6)
+# (before anything is restarted: the boot order is read from the timestamps)
+
+# props_have UNIT PROP UNIT...: PROP= of UNIT names every UNIT
+props_have() {
+        local unit=$1 prop=$2 v u missing=
+        shift 2
+        v=" $(systemctl show -P "$prop" "$unit") "
+        for u in "$@"; do [[ $v == *" $u "* ]] || missing+=" $u"; done
+        [ -z "$missing" ] && echo "$unit $prop= has all $# units" || { echo "$unit $prop= lacks$missing"; return 1; }
+}
+# started_after UNIT UNIT...: UNIT became active after every UNIT that was active at boot
+started_after() {
+        local s=$1 t u ts late=
+        shift
+        t=$(mono "$s")
+        [ "${t:-0}" -gt 0 ] || { echo "$s never became active"; return 1; }
+        while read -r u ts; do
+                [ "${ts:-0}" -gt 0 ] && [ "$ts" -gt "$t" ] && late+=" $u@$((ts / 1000))ms"
+        done < <(systemctl show -p Id -p ActiveEnterTimestampMonotonic "$@" | awk -F= '/^Id=/ { id = $2 } /^ActiveEnter/ { print id, $2 }')
+        [ -z "$late" ] && echo "$s at $((t / 1000)) ms, after all of ours" || { echo "$s at $((t / 1000)) ms, before$late"; return 1; }
+}
+
+if group libvirt; then
+        ours=$(cd /run/systemd/generator && ls -d interface-vf@*.service.d hostvirt-*@*.service.d 2>/dev/null | sed 's/\.d$//')
+        mounts=$(cd /run/systemd/generator && grep -l '^Type=hugetlbfs' *.mount 2>/dev/null | xargs -r -n 1 sh -c 'grep "^Where=" "$0" | cut -d= -f2')
+        echo "our units: $ours; our mounts: $mounts"
+        for s in libvirtd.service virtqemud.service; do
+                n=${s%.service}
+                if [ -z "$(systemctl show -P FragmentPath $s)" ]; then
+                        info "$s is not installed in the guest (Debian's libvirt-daemon-system): nothing to check"
+                        continue
+                fi
+                d=/run/systemd/generator/$s.d/50-hostvirt.conf
+                if [ ! -f "$d" ]; then
+                        for c in dropin after wants requires-mounts; do
+                                skip libvirt.$n.$c "the generator emitted no $s.d/50-hostvirt.conf"
+                        done
+                        continue
+                fi
+                check libvirt.$n.dropin bash -c "head -n 1 $d | grep -qx '# Automatically generated by hostvirt-generator' && echo $d"
+                check libvirt.$n.after props_have $s After $ours
+                check libvirt.$n.wants props_have $s Wants $ours
+                check libvirt.$n.requires-mounts props_have $s RequiresMountsFor $mounts
+        done
+        # Debian starts libvirtd at boot: after every unit of ours that came up
+        if [ -f /run/systemd/generator/libvirtd.service.d/50-hostvirt.conf ]; then
+                check libvirt.boot-order started_after libvirtd.service $ours
+        else
+                skip libvirt.boot-order "the generator emitted no libvirtd.service.d/50-hostvirt.conf"
+        fi
+fi
+
+# ------------------------------------------------------------------ SR-IOV on netdevsim
+
+# netdevsim device ID has one netdev; udev names it eni<ID>np1.
+nsim_name_is() {
+        local d=$NSIM/devices/netdevsim$1/net n
+        n=$(ls "$d" 2>/dev/null | tr '\n' ' ')
+        [ -d "/sys/class/net/$2" ] && echo "netdevsim$1 -> $n" || { echo "netdevsim$1 netdevs: '${n}', expected $2"; return 1; }
+}
+
+if group nsim-boot; then
+        # eni2np1: made by hostvirt-vmtest-devices.service before udev runs
+        check nsim-boot.pf-named nsim_name_is 2 eni2np1
+        check nsim-boot.unit-active is_active interface-vf@eni2np1.service
+        check nsim-boot.numvfs numvfs_is eni2np1 2
+        check nsim-boot.vfinfo eq "eni2np1 VFs in rtnetlink" 2 "$(ip -j link show eni2np1 | jq '.[0].vfinfo_list | length')"
+        check nsim-boot.ordered-before-network-pre prop_has interface-vf@eni2np1.service Before network-pre.target
+        check nsim-boot.active-before-network-pre active_before interface-vf@eni2np1.service network-pre.target
+fi
+
+if group nsim-hotplug; then
+        u=interface-vf@eni1np1.service
+        # the admin declares a PF that is not there yet, and reloads
+        override 55-hotplug '[SR-IOV eni1np1]\nVirtualFunctions = 3'
+        check nsim-hotplug.daemon-reload systemctl daemon-reload
+        check nsim-hotplug.wanted-by-device bash -c "systemctl show -P Wants sys-subsystem-net-devices-eni1np1.device | grep -qw $u"
+        check nsim-hotplug.inactive-without-pf is_inactive $u
+        check nsim-hotplug.new-device bash -c "echo '1 1' > $NSIM/new_device"
+        check nsim-hotplug.pf-named wait_until 20 nsim_name_is 1 eni1np1
+        check nsim-hotplug.vfs-when-pf-appears wait_until 60 numvfs_is eni1np1 3
+        check nsim-hotplug.unit-active is_active $u
+
+        # start again with the right count: nothing is written (a re-create
+        # would reset the VF's MAC to zero)
+        ip link set eni1np1 vf 0 mac 02:00:00:00:aa:01
+        check nsim-hotplug.same-count-no-reset bash -c "$(declare -f vf_helper); VF_HELPER=$VF_HELPER HELPER_LOG=$HELPER_LOG
+                vf_helper start eni1np1 && [ \"\$(ip -j link show eni1np1 | jq -r '.[0].vfinfo_list[0].address')\" = 02:00:00:00:aa:01 ] && echo VF 0 MAC kept"
+
+        # the admin's count change: edit, daemon-reload, restart
+        override 60-count '[SR-IOV eni1np1]\nVirtualFunctions = 1'
+        systemctl daemon-reload
+        check nsim-hotplug.count-change-restart bash -c "systemctl restart $u && [ \$(cat /sys/class/net/eni1np1/device/sriov_numvfs) = 1 ] && echo 3 -> 1"
+        # from one non-zero count to another without a stop: through 0
+        # (netdevsim, like PCI, answers EBUSY otherwise)
+        override 60-count '[SR-IOV eni1np1]\nVirtualFunctions = 2'
+        check nsim-hotplug.count-change-through-0 bash -c "$(declare -f vf_helper); VF_HELPER=$VF_HELPER HELPER_LOG=$HELPER_LOG
+                [ \$(cat /sys/class/net/eni1np1/device/sriov_numvfs) = 1 ] || { echo 'precondition: 1 VF'; exit 1; }
+                vf_helper start eni1np1 && [ \$(cat /sys/class/net/eni1np1/device/sriov_numvfs) = 2 ] && echo 1 -> 2"
+        override_rm 60-count
+        systemctl daemon-reload
+
+        check nsim-hotplug.restart bash -c "systemctl restart $u && [ \$(cat /sys/class/net/eni1np1/device/sriov_numvfs) = 3 ] && echo 3 VFs"
+        check nsim-hotplug.stop bash -c "systemctl stop $u && [ \$(cat /sys/class/net/eni1np1/device/sriov_numvfs) = 0 ] && echo 0 VFs"
+        check nsim-hotplug.stopped is_inactive $u
+        check nsim-hotplug.start bash -c "systemctl start $u && [ \$(cat /sys/class/net/eni1np1/device/sriov_numvfs) = 3 ] && echo 3 VFs"
+        check nsim-hotplug.other-pf-untouched numvfs_is eni2np1 2
+
+        # the PF goes away (driver unload) and comes back
+        check nsim-hotplug.del-device bash -c "echo 1 > $NSIM/del_device && ! test -e /sys/class/net/eni1np1"
+        check nsim-hotplug.unit-stops-with-pf wait_until 20 is_inactive $u
+        check nsim-hotplug.new-device-again bash -c "echo '1 1' > $NSIM/new_device"
+        check nsim-hotplug.vfs-when-pf-returns wait_until 60 numvfs_is eni1np1 3
+        check nsim-hotplug.unit-active-again is_active $u
+fi
+
+# ------------------------------------------------------------------ per-VF settings (issue 5)
+
+# vf_fields "JQ-EXPR" ...: one line, the fields of the PF's VFs
+vf_fields() { ip -j link show eni3np1 | jq -r "[.[0].vfinfo_list as \$v | $1] | map(tostring) | join(\" \")"; }
+
+if group vf-settings; then
+        u=interface-vf@eni3np1.service
+        why=$(unsupported $u 'VF|MAC|setting')
+        if [ -n "$why" ]; then
+                for c in unit-active mac-fixed mac-persistent vlan-qos trust spoof-check link-state; do
+                        skip vf-settings.$c "the VF helper says: $why"
+                done
+        else
+                ip -d -j link show eni3np1 | jq -c '.[0].vfinfo_list[]'
+                check vf-settings.unit-active is_active $u
+                check vf-settings.numvfs numvfs_is eni3np1 3
+                check vf-settings.mac-fixed eq "VF 0 MAC" 02:11:22:33:44:55 "$(vf_fields '$v[0].address')"
+                before=$(vf_fields '$v[1].address, $v[2].address')
+                systemctl restart $u
+                # shellcheck disable=SC2046 # two MACs, split on purpose
+                check vf-settings.mac-persistent bash -c '
+                        m1=$1 m2=$2 n1=$3 n2=$4
+                        for m in $m1 $m2; do f=$((16#${m%%:*})); [ $m != 00:00:00:00:00:00 ] && [ $((f & 3)) = 2 ] || { echo "$m: not locally administered unicast"; exit 1; }; done
+                        [ $m1 != $m2 ] || { echo "VF 1 and 2 share $m1"; exit 1; }
+                        [ $m1 = $n1 ] && [ $m2 = $n2 ] || { echo "changed across restart: $m1 $m2 -> $n1 $n2"; exit 1; }
+                        echo "VF 1 $m1, VF 2 $m2, same after restart"' _ $before $(vf_fields '$v[1].address, $v[2].address')
+                check vf-settings.vlan-qos eq "VF 0 VLAN/QoS, VF 1 VLAN/QoS" "20 3 30 0" \
+                        "$(vf_fields '$v[0].vlan_list[0].vlan, $v[0].vlan_list[0].qos, $v[1].vlan_list[0].vlan, ($v[1].vlan_list[0].qos // 0)')"
+                check vf-settings.trust eq "VF 0/1/2 trust" "true false false" "$(vf_fields '$v[].trust')"
+                check vf-settings.spoof-check eq "VF 0/1/2 spoofchk" "false true true" "$(vf_fields '$v[].spoofchk')"
+                check vf-settings.link-state eq "VF 0/1/2 link_state" "enable disable auto" "$(vf_fields '$v[].link_state')"
+        fi
+fi
+
+# ------------------------------------------------------------------ SR-IOV on the NVMe PF (PCI address)
+
+virtfns_ok() {   # virtfn0..N-1 exist and point back; virtfnN does not
+        local i
+        for ((i = 0; i < $1; i++)); do
+                [ -L $P/virtfn$i ] && [ "$(readlink -f $P/virtfn$i/physfn)" = "$(readlink -f $P)" ] \
+                        || { echo "virtfn$i missing or without physfn"; return 1; }
+        done
+        [ ! -e $P/virtfn$1 ] || { echo "virtfn$1 exists"; return 1; }
+        echo "virtfn0..$(($1 - 1)) -> $(for ((i = 0; i < $1; i++)); do basename "$(readlink $P/virtfn$i)"; done | tr '\n' ' ')"
+}
+pci_numvfs() { cat $P/sriov_numvfs; }
+
+if group pci; then
+        u=interface-vf@$NVME_PF.service
+        check pci.pf-present bash -c "test -e $P/sriov_totalvfs && echo \"\$(cat $P/sriov_totalvfs) VFs max, driver \$(basename \$(readlink $P/driver))\""
+        # At boot: the instance starts when the PCI device's systemd device
+        # unit appears, which needs the device tagged by our udev rule.
+        if have_udev_rule; then
+                check pci.unit-at-boot bash -c "$(declare -f is_active); is_active $u && [ \$(cat $P/sriov_numvfs) = 2 ] && echo 2 VFs"
+        else
+                skip pci.unit-at-boot "no hostvirt udev rule installed: nothing tags $NVME_PF for systemd (issue 5)"
+        fi
+        # The helper on a PF named by its PCI address.
+        if ! is_active $u > /dev/null; then
+                check pci.helper-start bash -c "$(declare -f vf_helper); VF_HELPER=$VF_HELPER HELPER_LOG=$HELPER_LOG
+                        vf_helper start $NVME_PF && [ \$(cat $P/sriov_numvfs) = 2 ] && echo 2 VFs"
+        fi
+        check pci.autoprobe-off eq sriov_drivers_autoprobe 0 "$(cat $P/sriov_drivers_autoprobe)"
+        check pci.virtfn-links virtfns_ok 2
+        override 60-pci "[SR-IOV $NVME_PF]\nVirtualFunctions = 3"
+        check pci.count-change-through-0 bash -c "$(declare -f vf_helper); VF_HELPER=$VF_HELPER HELPER_LOG=$HELPER_LOG
+                [ \$(cat $P/sriov_numvfs) = 2 ] || { echo 'precondition: 2 VFs'; exit 1; }
+                vf_helper start $NVME_PF && [ \$(cat $P/sriov_numvfs) = 3 ] && test -L $P/virtfn2 && echo 2 -> 3"
+        override 60-pci "[SR-IOV $NVME_PF]\nVirtualFunctions = 5"
+        echo 1 > $P/sriov_drivers_autoprobe   # must stay as it is: the helper writes nothing
+        check pci.totalvfs-enforced bash -c "
+                before=\$(cat $P/sriov_numvfs)
+                if o=\$($VF_HELPER start $NVME_PF 2>&1); then echo \"accepted 5 > totalvfs: \$o\"; exit 1; fi
+                echo \"\$o\"
+                echo \"\$o\" | grep -qi totalvfs || { echo 'the message does not name sriov_totalvfs'; exit 1; }
+                [ \$(cat $P/sriov_numvfs) = \$before ] || { echo 'sriov_numvfs changed'; exit 1; }
+                [ \$(cat $P/sriov_drivers_autoprobe) = 1 ] || { echo 'sriov_drivers_autoprobe written'; exit 1; }
+                echo 'refused, nothing written'"
+        echo 0 > $P/sriov_drivers_autoprobe
+        override_rm 60-pci
+        check pci.helper-stop bash -c "$(declare -f vf_helper); VF_HELPER=$VF_HELPER HELPER_LOG=$HELPER_LOG
+                vf_helper stop $NVME_PF && [ \$(cat $P/sriov_numvfs) = 0 ] && ! test -e $P/virtfn0 && echo 0 VFs"
+        # systemctl on the PCI instance: needs its device unit (udev rule)
+        if [ "$(systemctl show -P ActiveState "sys-bus-pci-devices-$NVME_PF.device")" = active ]; then
+                # (the unit may still be active from boot: restart first)
+                check pci.systemctl-restart bash -c "systemctl restart $u && [ \$(cat $P/sriov_numvfs) = 2 ] && echo 2 VFs"
+                check pci.systemctl-stop bash -c "systemctl stop $u && [ \$(cat $P/sriov_numvfs) = 0 ] && echo 0 VFs"
+                check pci.systemctl-start bash -c "systemctl start $u && [ \$(cat $P/sriov_numvfs) = 2 ] && echo 2 VFs"
+        else
+                for c in restart stop start; do
+                        skip pci.systemctl-$c "sys-bus-pci-devices-$NVME_PF.device is not active: no udev rule tags the device for systemd (issue 5)"
+                done
+                vf_helper start $NVME_PF > /dev/null   # VFs for the vfio checks
+        fi
+fi
+
+# ------------------------------------------------------------------ VFs bound to vfio-pci (issue 5)
+
+if group vfio; then
+        u=interface-vf@$NVME_PF.service
+        why=$(unsupported $u 'driver')
+        if [ -n "$why" ]; then
+                for c in bound group-node in-use-guard released; do
+                        skip vfio.$c "the VF helper says: $why"
+                done
+        else
+                info "IOMMU groups: $(ls /sys/kernel/iommu_groups | wc -l); VFs: $(ls -d $P/virtfn* 2>/dev/null | wc -l)"
+                check vfio.bound bash -c "ls -d $P/virtfn* > /dev/null || exit 1; for v in $P/virtfn*; do d=\$(basename \"\$(readlink \$v/driver)\" 2>/dev/null); [ \"\$d\" = vfio-pci ] || { echo \"\$(basename \$(readlink \$v)): driver '\$d'\"; exit 1; }; done; echo all VFs on vfio-pci"
+                grp=$(basename "$(readlink $P/virtfn0/iommu_group)" 2>/dev/null)
+                check vfio.group-node test -c "/dev/vfio/$grp"
+                # hold the VF's group open, as a running guest does
+                if [ -c "/dev/vfio/$grp" ]; then
+                        # shellcheck disable=SC2217 # sleep only holds the fd open
+                        sleep 300 < "/dev/vfio/$grp" &
+                        holder=$!
+                        sleep 0.5
+                fi
+                check vfio.in-use-guard bash -c "
+                        n=\$(cat $P/sriov_numvfs)
+                        if $VF_HELPER stop $NVME_PF; then echo 'stop went through while /dev/vfio/$grp is open'; exit 1; fi
+                        [ \$(cat $P/sriov_numvfs) = \$n ] && echo 'refused, VFs kept'"
+                [ -z "${holder:-}" ] || { kill $holder; wait $holder 2> /dev/null; }
+                check vfio.released bash -c "$VF_HELPER stop $NVME_PF && [ \$(cat $P/sriov_numvfs) = 0 ] && echo 0 VFs"
+        fi
+fi
+
+# ------------------------------------------------------------------ hugepages (issue 3)
+
+hp() { cat "/sys/devices/system/node/node$1/hugepages/hugepages-$2kB/$3"; }
+hp_counts() { echo "$(hp 0 "$1" nr_hugepages) $(hp 1 "$1" nr_hugepages)"; }
+# map_file MOUNT SIZE_KB: allocate a file of one page on the mount
+# (fallocate maps its page in), check a page was taken, then free it
+map_file() {
+        local f=$1/hvtest.$$ free=/sys/kernel/mm/hugepages/hugepages-$2kB/free_hugepages before after
+        before=$(cat $free)
+        fallocate -l "$2K" "$f" || return 1
+        after=$(cat $free)
+        rm -f "$f"
+        [ "$after" -lt "$before" ] && echo "one page on $1: free pages $before -> $after" \
+                || { echo "free pages $before -> $after"; return 1; }
+}
+
+if group hugepages; then
+        if ! have_template hostvirt-hugepages@.service; then
+                for c in units-active 2M-per-node 1G-per-node early-boot mount-2M mount-1G map-2M map-1G strict-shortfall stop-keeps-boot-pages stop-restores; do
+                        skip hugepages.$c "$UNITDIR/hostvirt-hugepages@.service is not installed"
+                done
+        else
+                check hugepages.units-active bash -c "systemctl is-active hostvirt-hugepages@2M.service hostvirt-hugepages@1G.service"
+                check hugepages.2M-per-node eq "2M pages on node 0, 1" "8 4" "$(hp_counts 2048)"
+                check hugepages.1G-per-node eq "1G pages on node 0, 1" "1 1" "$(hp_counts 1048576)"
+                check hugepages.early-boot active_before hostvirt-hugepages@1G.service sysinit.target
+                kvm=$(getent group kvm | cut -d: -f3)
+                check hugepages.mount-2M bash -c "o=\$(findmnt -n -o FSTYPE,OPTIONS /dev/hugepages2M) && echo \"\$o\" && [[ \$o == hugetlbfs* ]] && [[ \$o == *pagesize=2M* ]] && [[ \$o == *mode=1770* ]] && [[ \$o == *gid=$kvm* ]]"
+                check hugepages.mount-1G bash -c "o=\$(findmnt -n -o FSTYPE,OPTIONS /dev/hugepages1G) && echo \"\$o\" && [[ \$o == hugetlbfs* ]] && [[ \$o == *pagesize=1024M* ]]"
+                check hugepages.map-2M map_file /dev/hugepages2M 2048
+                check hugepages.map-1G map_file /dev/hugepages1G 1048576
+                # a real shortfall with Strict=yes fails the unit and names the kernel command line
+                override 70-strict '[Hugepages 1G]\nNodePages = 0:64 1:64\nStrict = yes'
+                systemctl daemon-reload
+                systemctl restart hostvirt-hugepages@1G.service
+                check hugepages.strict-shortfall bash -c "
+                        s=\$(systemctl is-active hostvirt-hugepages@1G.service); [ \$s = failed ] || { echo \"unit is \$s\"; exit 1; }
+                        journalctl -b -q -o cat -u hostvirt-hugepages@1G.service | grep -E 'hugepages=' | tail -n 1 | grep . || { echo 'no kernel command line advice'; exit 1; }"
+                override_rm 70-strict
+                systemctl daemon-reload
+                systemctl reset-failed hostvirt-hugepages@1G.service
+                systemctl start hostvirt-hugepages@1G.service dev-hugepages1G.mount
+                # node 0's 1G page was reserved on the kernel command line
+                # (hugepagesz=1G hugepages=0:1): stop gives back only node 1's
+                check hugepages.stop-keeps-boot-pages bash -c "
+                        systemctl stop dev-hugepages1G.mount hostvirt-hugepages@1G.service
+                        c=\"\$(cat /sys/devices/system/node/node0/hugepages/hugepages-1048576kB/nr_hugepages) \$(cat /sys/devices/system/node/node1/hugepages/hugepages-1048576kB/nr_hugepages)\"
+                        systemctl start hostvirt-hugepages@1G.service dev-hugepages1G.mount
+                        [ \"\$c\" = '1 0' ] && echo '1G: 1 0 after stop (the boot-time page kept)' || { echo \"1G after stop: \$c\"; exit 1; }"
+                check hugepages.stop-restores bash -c "
+                        systemctl stop hostvirt-hugepages@2M.service
+                        c=\"\$(cat /sys/devices/system/node/node0/hugepages/hugepages-2048kB/nr_hugepages) \$(cat /sys/devices/system/node/node1/hugepages/hugepages-2048kB/nr_hugepages)\"
+                        systemctl start hostvirt-hugepages@2M.service dev-hugepages2M.mount
+                        [ \"\$c\" = '0 0' ] && echo 'back to 0 0 after stop' || { echo \"after stop: \$c\"; exit 1; }"
+        fi
+fi
+
+# ------------------------------------------------------------------ VLAN and bridge (issue 4)
+
+link_json() { ip -d -j link show "$1" | jq -c '.[0]'; }
+if group net; then
+        if ! have_template hostvirt-vlan@.service || ! have_template hostvirt-bridge@.service; then
+                for c in units-active vlan bridge before-network-pre bridge-after-vlan adopted-bridge stop-removes-ours restart; do
+                        skip net.$c "$UNITDIR/hostvirt-vlan@.service or hostvirt-bridge@.service is not installed"
+                done
+        else
+                link_json hvvlan20; link_json hvbr20; link_json hvprebr0
+                check net.units-active bash -c "systemctl is-active hostvirt-vlan@hvvlan20.service hostvirt-bridge@hvbr20.service hostvirt-bridge@hvprebr0.service"
+                check net.vlan eq "hvvlan20 kind/protocol/id/parent/mtu/master/up" "vlan 802.1Q 20 hvtrunk0 1400 hvbr20 UP" \
+                        "$(link_json hvvlan20 | jq -r '[.linkinfo.info_kind, .linkinfo.info_data.protocol, .linkinfo.info_data.id, .link, .mtu, .master, (if (.flags | index("UP")) then "UP" else "DOWN" end)] | join(" ")')"
+                check net.bridge eq "hvbr20 kind/vlan_filtering/stp/mac/up" "bridge 1 0 02:00:00:00:20:01 UP" \
+                        "$(link_json hvbr20 | jq -r '[.linkinfo.info_kind, .linkinfo.info_data.vlan_filtering, .linkinfo.info_data.stp_state, .address, (if (.flags | index("UP")) then "UP" else "DOWN" end)] | join(" ")')"
+                check net.before-network-pre bash -c "$(declare -f active_before mono); active_before hostvirt-vlan@hvvlan20.service network-pre.target && active_before hostvirt-bridge@hvbr20.service network-pre.target"
+                check net.bridge-after-vlan prop_has hostvirt-bridge@hvbr20.service After hostvirt-vlan@hvvlan20.service
+                check net.adopted-bridge eq "hvdummy1 master" hvprebr0 "$(link_json hvdummy1 | jq -r .master)"
+                check net.stop-removes-ours bash -c "
+                        systemctl stop hostvirt-bridge@hvbr20.service hostvirt-vlan@hvvlan20.service hostvirt-bridge@hvprebr0.service
+                        ! ip link show hvvlan20 2>/dev/null && ! ip link show hvbr20 2>/dev/null || { echo 'hvvlan20 or hvbr20 left'; exit 1; }
+                        ip link show hvtrunk0 >/dev/null && ip link show hvprebr0 >/dev/null || { echo 'removed a device it did not create'; exit 1; }
+                        echo 'hvvlan20, hvbr20 gone; hvtrunk0, hvprebr0 kept'"
+                check net.restart bash -c "systemctl start hostvirt-bridge@hvbr20.service hostvirt-vlan@hvvlan20.service hostvirt-bridge@hvprebr0.service && ip -j link show hvvlan20 | jq -e '.[0].master == \"hvbr20\"'"
+        fi
+fi
+
+# ------------------------------------------------------------------ the end
+
+t1=$(cut -d' ' -f1 /proc/uptime)
+{
+        echo "initramfs handed over at $(cut -d' ' -f2 "$out/boot-initramfs" 2>/dev/null) s uptime"
+        echo "multi-user.target reached at $(( $(mono multi-user.target) / 1000 )) ms uptime"
+        echo "checks ran from $t0 s to $t1 s uptime ($(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s)"
+        systemd-analyze time 2>/dev/null | head -n 1
+        echo "end $t1" >> "$out/groups.txt"
+        awk 'NR > 1 { printf "%s%s %.1f s", sep, g, $2 - t; sep = ", " } { g = $1; t = $2 } END { print "" }' "$out/groups.txt" \
+                | sed 's/^/check groups: /'
+} > "$out/timing.txt"
+systemd-analyze blame --no-pager 2>/dev/null | head -n 25 > "$out/blame.txt"
+journalctl -b --no-pager -o short-monotonic > "$out/journal.txt" 2>&1
+dmesg > "$out/dmesg.txt"
+echo END >> "$R"
+sync
+exit 0
