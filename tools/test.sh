@@ -8,4 +8,10 @@ cd "$(dirname "$0")/.."
 tools/deps.sh --test
 [ -f build/build.ninja ] || meson setup build --prefix=/usr >/dev/null
 ninja -C build
-meson test -C build --print-errorlogs --num-processes 1 "$@"
+rc=0
+meson test -C build --print-errorlogs --num-processes 1 "$@" || rc=$?
+# one closing line for people and CI: meson's counts of this run
+if [ -f build/meson-logs/testlog.json ]; then
+        jq -rs '"\(map(select(.result == "OK" or .result == "EXPECTEDFAIL")) | length) passed, \(map(select(.result == "FAIL" or .result == "TIMEOUT" or .result == "ERROR" or .result == "UNEXPECTEDPASS")) | length) failed, \(map(select(.result == "SKIP")) | length) skipped"' build/meson-logs/testlog.json
+fi
+exit $rc
