@@ -22,27 +22,7 @@ here=$SRCDIR/tests/generator
 cases=("$@")
 [ ${#cases[@]} -gt 0 ] || cases=("$here"/[0-9][0-9]-*/)
 
-units=$(mktempdir)
-for f in "$UNITS_BUILD_DIR"/test-*@.service; do cp "$f" "$units/$(basename "${f#"$UNITS_BUILD_DIR"/test-}")"; done
-
-verify_tree() {
-        local out=$1 v list u
-        # systemd-analyze verify (252) cannot take a unit name with ':' (it splits the argument
-        # there), so it checks a copy of the tree with ':' in file names turned into '_'; the
-        # file contents are unchanged.
-        v=$(mktempdir); cp -a "$out/." "$v/"
-        (cd "$v" && find . -depth -name '*:*' -execdir bash -c 'mv "$1" "${1//:/_}"' _ {} \;)
-        # every unit named by a symlink or a drop-in directory, and every unit file
-        list=$(cd "$v" && { find . -type l -printf '%f\n'; find . -mindepth 1 -maxdepth 1 -type d -name '*.d' -printf '%f\n' | sed 's/\.d$//'; find . -maxdepth 1 -type f -printf '%f\n'; } | sort -u)
-        [ -n "$list" ] || return 0
-        # services we only add drop-ins to (libvirt's) are not installed here: stand-ins
-        for u in $list; do
-                case $u in *@*|*.device) continue ;; esac
-                [ -e "$v/$u" ] || [ -e "$units/$u" ] || [ -e "/lib/systemd/system/$u" ] ||
-                        printf '[Unit]\nDescription=stand-in\n[Service]\nExecStart=/bin/true\n' > "$v/$u"
-        done
-        (cd "$v" && SYSTEMD_UNIT_PATH="$units:$v:" xargs -d '\n' systemd-analyze verify --man=no <<<"$list")
-}
+verify_tree() { "$SRCDIR/tools/verify-units.sh" "$1" "$UNITS_BUILD_DIR"; }
 
 # The verifier itself must be able to fail: a drop-in requiring a unit that does not exist.
 broken=$(mktempdir); mkdir -p "$broken/interface-vf@x.service.d"
