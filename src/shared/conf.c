@@ -282,6 +282,18 @@ static char *reader(char *str, int num, void *userdata) {
                 goto blank;
         }
 
+        /* Control characters have no business in a config line, and a carriage return inside one
+         * would end a line of a generated unit early: refuse them (a final CR of CRLF is fine). */
+        for (ssize_t i = 0; i < n; i++) {
+                unsigned char ch = (unsigned char) l->buf[i];
+                if ((ch < 0x20 && ch != '\t' && ch != '\n' && !(ch == '\r' && i + 2 >= n)) || ch == 0x7f) {
+                        diag_error(l->file, l->line, "line contains a control character (0x%02x), ignoring it%s%s", ch,
+                                   l->cur ? " and section " : "", l->cur ? l->cur->title : "");
+                        mark_bad(l);
+                        goto blank;
+                }
+        }
+
         t = lskip(s);
         if (*t == '\0' || *t == '#' || *t == ';')
                 goto pass; /* blank or comment: inih checks these first */
@@ -291,6 +303,15 @@ static char *reader(char *str, int num, void *userdata) {
                 goto pass;
         }
 
+        if (*t == '[' && n > LINE_MAX_BYTES) {
+                /* not worth parsing: no valid header is that long */
+                diag_error(l->file, l->line, "line too long (%zd bytes, at most %d), ignoring the lines up to the next section",
+                           len, LINE_MAX_BYTES - 1);
+                l->in_section = true;
+                l->cur = NULL;
+                l->have_key = false;
+                goto blank;
+        }
         if (*t == '[') {
                 end = find_chars_or_comment(t + 1, "]");
                 if (*end != ']') {
@@ -304,12 +325,6 @@ static char *reader(char *str, int num, void *userdata) {
                 section_begin(l, t + 1);
                 *end = ']';
                 l->have_key = false;
-                if (n > LINE_MAX_BYTES) {
-                        diag_error(l->file, l->line, "line too long (%zd bytes, at most %d), ignoring section %s",
-                                   len, LINE_MAX_BYTES - 1, l->cur ? l->cur->title : "");
-                        mark_bad(l);
-                        goto blank;
-                }
                 goto pass;
         }
 
@@ -378,6 +393,17 @@ static int handler(void *userdata, const char *section, const char *name, const 
 static void load_file(struct loader *l, const char *admin_path, const char *real_path) {
         struct stat st;
         int fd, r;
+
+        /* The name ends up in SourcePath= and comments of generated units: a newline there would
+         * add lines to them, and systemd ignores lines that are not UTF-8. */
+        if (has_control_chars(admin_path) || !utf8_valid(admin_path)) {
+                _cleanup_free_ char *shown = xstrdup(admin_path);
+                for (char *p = shown; *p; p++)
+                        if ((unsigned char) *p < 0x20 || *p == 0x7f || (unsigned char) *p >= 0x80)
+                                *p = '?';
+                diag_error(shown, 0, "file name contains control characters or is not UTF-8, refusing it");
+                return;
+        }
 
         fd = open(real_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0) {
@@ -625,19 +651,46 @@ static int p_driver(struct parse_ctx *p, const char *v, void *dst) {
         return 0;
 }
 
+/* "/dev//hp/./x/" -> "/dev/hp/x", so that one mount point has one spelling. */
+static char *path_normalize(const char *v) {
+        char *out = xmalloc(strlen(v) + 2), *t = out;
+
+        for (const char *s = v; *s; ) {
+                if (*s == '/' && (s[1] == '/' || s[1] == '\0' || (s[1] == '.' && (s[2] == '/' || s[2] == '\0')))) {
+                        s += s[1] == '.' ? 2 : 1;
+                        continue;
+                }
+                *t++ = *s++;
+        }
+        if (t == out)
+                *t++ = '/';
+        *t = '\0';
+        return out;
+}
+
 static int p_path(struct parse_ctx *p, const char *v, void *dst) {
-        _cleanup_free_ char *e = NULL;
+        static const char *const api[] = { "/", "/dev", "/dev/pts", "/dev/shm", "/run", "/proc", "/sys", "/tmp" };
+        _cleanup_free_ char *e = NULL, *norm = NULL;
 
         if (v[0] != '/' || strlen(v) >= PATH_MAX)
                 return bad_value(p, "expected an absolute path");
-        e = unit_escape_path(v);
-        if (!e || streq(e, "-"))
-                return bad_value(p, "expected a normalized absolute path other than /");
+        if (has_control_chars(v) || !utf8_valid(v))
+                return bad_value(p, "a mount point with control characters or invalid UTF-8");
+        norm = path_normalize(v);
+        /* systemd strips it from Where=, so the mount would never match its unit name */
+        if (isspace((unsigned char) norm[strlen(norm) - 1]))
+                return bad_value(p, "a mount point ending in a blank");
+        e = unit_escape_path(norm);
+        if (!e)
+                return bad_value(p, "a path with '..' in it");
+        for (size_t i = 0; i < ELEMENTSOF(api); i++)
+                if (streq(norm, api[i]) || ((i == 5 || i == 6) && startswith(norm, api[i]) && norm[strlen(api[i])] == '/'))
+                        return bad_value(p, "not a place for a hugetlbfs mount (an API or system file system)");
+        if (strlen(e) + strlen(".mount") > 255)
+                return bad_value(p, "the path is too long for a mount unit name");
         free(*(char **) dst);
-        *(char **) dst = xstrdup(v);
-        /* normalize trailing slashes away */
-        for (size_t n = strlen(*(char **) dst); n > 1 && (*(char **) dst)[n - 1] == '/'; n--)
-                (*(char **) dst)[n - 1] = '\0';
+        *(char **) dst = norm;
+        norm = NULL;
         return 0;
 }
 
@@ -737,12 +790,17 @@ static int p_services(struct parse_ctx *p, const char *v, void *dst) {
         size_t n;
         char **w = split_words(v, &n);
 
-        for (size_t i = 0; i < n; i++)
-                if (!endswith(w[i], ".service") || strlen(w[i]) <= 8 || strlen(w[i]) > 255 ||
-                    !unit_name_chars_valid(w[i])) {
+        for (size_t i = 0; i < n; i++) {
+                const char *at = strchr(w[i], '@');
+                /* a startable service: "name.service" or "name@instance.service", never a template */
+                bool ok = endswith(w[i], ".service") && strlen(w[i]) > 8 && strlen(w[i]) <= 255 &&
+                          unit_name_chars_valid(w[i]) && w[i][0] != '@' && w[i][0] != '.' &&
+                          (!at || (strchr(at + 1, '@') == NULL && at[1] != '.'));
+                if (!ok) {
                         strv_free(w);
                         return bad_value(p, "expected service unit names like libvirtd.service");
                 }
+        }
         strv_free(lv->services);
         lv->services = w;
         lv->n_services = n;

@@ -269,7 +269,8 @@ static int cmp_emitted(const void *a, const void *b) {
 }
 
 int emitter_print(struct emitter *e, FILE *out) {
-        qsort(e->files, e->n_files, sizeof(*e->files), cmp_emitted);
+        if (e->n_files > 1)
+                qsort(e->files, e->n_files, sizeof(*e->files), cmp_emitted);
         for (size_t i = 0; i < e->n_files; i++) {
                 if (e->files[i].target)
                         fprintf(out, "# %s -> %s\n", e->files[i].relpath, e->files[i].target);

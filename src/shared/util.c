@@ -225,6 +225,44 @@ char **split_words(const char *s, size_t *ret_n) {
         return v;
 }
 
+bool utf8_valid(const char *s) {
+        const unsigned char *p = (const unsigned char *) s;
+
+        while (*p) {
+                unsigned n, cp;
+
+                if (*p < 0x80) {
+                        p++;
+                        continue;
+                }
+                if ((*p & 0xe0) == 0xc0)
+                        n = 1, cp = *p & 0x1f;
+                else if ((*p & 0xf0) == 0xe0)
+                        n = 2, cp = *p & 0x0f;
+                else if ((*p & 0xf8) == 0xf0)
+                        n = 3, cp = *p & 0x07;
+                else
+                        return false;
+                for (unsigned i = 1; i <= n; i++) {
+                        if ((p[i] & 0xc0) != 0x80)
+                                return false;
+                        cp = cp << 6 | (p[i] & 0x3f);
+                }
+                if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+                    (cp >= 0xd800 && cp <= 0xdfff))
+                        return false;
+                p += n + 1;
+        }
+        return true;
+}
+
+bool has_control_chars(const char *s) {
+        for (; *s; s++)
+                if ((unsigned char) *s < 0x20 || *s == 0x7f)
+                        return true;
+        return false;
+}
+
 bool ifname_valid(const char *s) {
         size_t n = strlen(s);
 
