@@ -12,4 +12,4 @@ ninja -C "$B" >/dev/null
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1:exitcode=99
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=98
 exec meson test -C "$B" --print-errorlogs --num-processes 1 \
-        --no-suite sanitizers --no-suite integration --no-suite vm --no-suite packaging
+        --no-suite sanitizers --no-suite integration --no-suite vm --no-suite packaging --no-suite fuzz
