@@ -21,7 +21,7 @@ render() {
 for c in "$SRCDIR"/tests/generator/[0-9][0-9]-*/; do
         name=golden-$(basename "$c")
         [ -d "$c/expected" ] || continue # the generator writes nothing there (hostvirt=0, initrd, no config)
-        root=$(mktempdir)/root; cp -a "$c/input" "$root"
+        root=$(mktempdir)/root; if [ -d "$c/input" ]; then cp -a "$c/input" "$root"; else mkdir -p "$root"; fi
         [ -x "$c/prepare" ] && (cd "$root" && "$c/prepare")
         envs=(); [ -f "$c/env" ] && mapfile -t envs < "$c/env"
         rc=0

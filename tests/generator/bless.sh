@@ -5,7 +5,8 @@
 set -eu
 GEN=$(realpath "${BUILDDIR:-build}")/generators/hostvirt-generator
 for c in "$@"; do
-        c=$(realpath "$c"); t=$(mktemp -d); root=$t/root; cp -a "$c/input" "$root"
+        c=$(realpath "$c"); t=$(mktemp -d); root=$t/root
+        if [ -d "$c/input" ]; then cp -a "$c/input" "$root"; else mkdir -p "$root"; fi
         [ -x "$c/prepare" ] && (cd "$root" && "$c/prepare")
         envs=(); [ -f "$c/env" ] && mapfile -t envs < "$c/env"
         mkdir "$t/out"; dirs=("$t/out"); [ "$(cat "$c/args" 2>/dev/null)" = three ] && { mkdir "$t/e" "$t/l"; dirs+=("$t/e" "$t/l"); }

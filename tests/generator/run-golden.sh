@@ -34,7 +34,8 @@ for c in "${cases[@]}"; do
         out=$(mktempdir)/out; mkdir "$out"
         envs=(); [ -f "$c/env" ] && mapfile -t envs < "$c/env"
         dirs=("$out"); [ "$(cat "$c/args" 2>/dev/null)" = three ] && { mkdir "$out.early" "$out.late"; dirs=("$out" "$out.early" "$out.late"); }
-        root=$(mktempdir)/root; cp -a "$c/input" "$root"
+        # (git keeps no empty directories: an input/ that prepare fills may be absent)
+        root=$(mktempdir)/root; if [ -d "$c/input" ]; then cp -a "$c/input" "$root"; else mkdir -p "$root"; fi
         [ -x "$c/prepare" ] && (cd "$root" && "$c/prepare")
         rc=0
         env -u SYSTEMD_VIRTUALIZATION HOSTVIRT_ROOT="$root" "${envs[@]}" "$GEN" "${dirs[@]}" 2> "$out.stderr" || rc=$?
