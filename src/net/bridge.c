@@ -119,6 +119,22 @@ static int bridge_set_mac(struct nl *nl, const struct conf_bridge *b, const stru
         return 0;
 }
 
+/*
+ * The record is rewritten before each change, saying what is about to become
+ * ours: a start killed at any point leaves a record that is true or says a
+ * little more than is true, never less.  So the next start does not take our
+ * bridge for an admin's (and adopt it), and stop undoes all we did.  Stop
+ * checks each claim against the kernel (a port it is told we enslaved but
+ * that has no master is left alone), so saying a little more is harmless;
+ * a failing start puts the record of before back anyway.
+ */
+static int bridge_record(const struct conf_bridge *b, const struct net_state *st) {
+        int r = state_write(b->name, st);
+        if (r < 0)
+                return log_error_errno(r, "Failed to record the state of bridge %s: %m", b->name);
+        return 0;
+}
+
 static int bridge_enslave(struct nl *nl, const struct conf_bridge *b, const struct link *br, const struct link *ports,
                           struct net_state *st, struct bridge_undo *undo) {
         int r;
@@ -129,16 +145,19 @@ static int bridge_enslave(struct nl *nl, const struct conf_bridge *b, const stru
 
                 if (p->master == br->ifindex)
                         continue;
-                r = link_set_master(nl, p->ifindex, br->ifindex);
-                if (r < 0)
-                        return nl_log_error(nl, r, "Failed to add %s to bridge %s", p->name, b->name);
-                push_int(&undo->enslaved, &undo->n_enslaved, p->ifindex);
-
                 sp = state_find_port(st, p->name);
                 if (sp)
                         sp->enslaved = true;
                 else
                         state_add_port(st, p->name, true, false);
+                r = bridge_record(b, st);
+                if (r < 0)
+                        return r;
+
+                r = link_set_master(nl, p->ifindex, br->ifindex);
+                if (r < 0)
+                        return nl_log_error(nl, r, "Failed to add %s to bridge %s", p->name, b->name);
+                push_int(&undo->enslaved, &undo->n_enslaved, p->ifindex);
                 log_info("%s: added port %s", b->name, p->name);
         }
         return 0;
@@ -175,24 +194,33 @@ static int bridge_set_up(struct nl *nl, const struct conf_bridge *b, const struc
 
                 if (p->flags & IFF_UP)
                         continue;
-                r = link_set_up(nl, p->ifindex, true);
-                if (r < 0)
-                        return nl_log_error(nl, r, "Failed to set %s, a port of bridge %s, up", p->name, b->name);
-                push_int(&undo->set_up_ports, &undo->n_set_up_ports, p->ifindex);
-
                 sp = state_find_port(st, p->name);
                 if (sp)
                         sp->up = true;
                 else
                         state_add_port(st, p->name, false, true);
+                r = bridge_record(b, st);
+                if (r < 0)
+                        return r;
+
+                r = link_set_up(nl, p->ifindex, true);
+                if (r < 0)
+                        return nl_log_error(nl, r, "Failed to set %s, a port of bridge %s, up", p->name, b->name);
+                push_int(&undo->set_up_ports, &undo->n_set_up_ports, p->ifindex);
         }
 
         if (br->flags & IFF_UP)
                 return 0;
+        /* A bridge of ours goes at stop anyway; only an adopted one is set down again. */
+        if (!st->created) {
+                st->up = true;
+                r = bridge_record(b, st);
+                if (r < 0)
+                        return r;
+        }
         r = link_set_up(nl, br->ifindex, true);
         if (r < 0)
                 return nl_log_error(nl, r, "Failed to set bridge %s up", b->name);
-        st->up = !undo->created;
         return 0;
 }
 
@@ -205,13 +233,21 @@ static int bridge_apply(struct nl *nl, const struct conf_bridge *b, const struct
                 br = *existing;
                 undo->before = br;
         } else {
+                /* created=yes with no ifindex yet: a start killed right after the kernel
+                 * made the bridge leaves a record that still claims it (see bridge_start) */
+                st->created = true;
+                r = bridge_record(b, st);
+                if (r < 0)
+                        return r;
                 r = bridge_create(nl, b, &br);
                 if (r < 0)
                         return r;
                 undo->created = br.ifindex;
-                st->created = true;
+                st->ifindex = br.ifindex;
+                r = bridge_record(b, st);
+                if (r < 0)
+                        return r;
         }
-        st->ifindex = br.ifindex;
 
         r = bridge_set_options(nl, b, &br);
         if (r < 0)
@@ -298,9 +334,11 @@ int bridge_start(struct nl *nl, const struct conf_bridge *b) {
                 goto out;
 
         st.kind = xstrdup("bridge");
-        /* The record of an earlier start still counts when it is about this very bridge. */
+        /* The record of an earlier start still counts when it is about this very bridge, or
+         * when that start was killed while creating it (created=yes, ifindex not known yet:
+         * the record lives in /run, so only a start since this boot can have left it). */
         have_old = state_read(b->name, &old) >= 0;
-        if (exists && have_old && old.ifindex == br.ifindex) {
+        if (exists && have_old && (old.ifindex == br.ifindex || (old.ifindex == 0 && old.created))) {
                 st.created = old.created;
                 st.up = old.up;
                 for (size_t i = 0; i < old.n_ports; i++)

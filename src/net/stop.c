@@ -109,8 +109,10 @@ static int net_stop(struct nl *nl, const char *kind, const char *what, const cha
                 nl_log_error(nl, r, "Failed to look up %s %s", what, name);
                 goto out;
         }
-        /* Only the very device we set up: a same-named successor is someone else's. */
-        ours = r >= 0 && dev.ifindex == st.ifindex && streq(dev.kind, kind);
+        /* Only the very device we set up: a same-named successor is someone else's.  A record
+         * with created=yes and no ifindex is from a start killed while it created the device,
+         * which may or may not exist now: one of the kind and name is that one. */
+        ours = r >= 0 && streq(dev.kind, kind) && (dev.ifindex == st.ifindex || (st.ifindex == 0 && st.created));
         if (r == -ENODEV)
                 log_info("%s: already gone", name);
         else if (!ours)

@@ -105,6 +105,18 @@ static int vlan_create(struct nl *nl, const struct conf_vlan *v, const struct li
         return 0;
 }
 
+/*
+ * As for bridges (bridge.c), the record is rewritten before each change with
+ * what is about to become ours, so that a start killed at any point leaves a
+ * record that claims no less than is true.
+ */
+static int vlan_record(const struct conf_vlan *v, const struct net_state *st) {
+        int r = state_write(v->name, st);
+        if (r < 0)
+                return log_error_errno(r, "Failed to record the state of VLAN %s: %m", v->name);
+        return 0;
+}
+
 static int vlan_apply(struct nl *nl, const struct conf *c, const struct conf_vlan *v, const struct link *parent,
                       const struct link *existing, struct net_state *st, struct vlan_undo *undo) {
         const struct conf_bridge *b;
@@ -114,13 +126,19 @@ static int vlan_apply(struct nl *nl, const struct conf *c, const struct conf_vla
         if (existing)
                 dev = *existing;
         else {
+                st->created = true;
+                r = vlan_record(v, st);
+                if (r < 0)
+                        return r;
                 r = vlan_create(nl, v, parent, &dev);
                 if (r < 0)
                         return r;
                 undo->created = dev.ifindex;
-                st->created = true;
+                st->ifindex = dev.ifindex;
+                r = vlan_record(v, st);
+                if (r < 0)
+                        return r;
         }
-        st->ifindex = dev.ifindex;
 
         if (v->mtu > 0 && dev.mtu != v->mtu) {
                 r = link_set_mtu(nl, dev.ifindex, v->mtu);
@@ -155,13 +173,18 @@ static int vlan_apply(struct nl *nl, const struct conf *c, const struct conf_vla
         }
 
         if (!(dev.flags & IFF_UP)) {
+                /* one of ours goes at stop anyway; only an adopted one is set down again */
+                if (!st->created) {
+                        st->up = true;
+                        r = vlan_record(v, st);
+                        if (r < 0)
+                                return r;
+                }
                 r = link_set_up(nl, dev.ifindex, true);
                 if (r < 0)
                         return nl_log_error(nl, r, "Failed to set VLAN %s up", v->name);
-                if (!undo->created) {
+                if (!undo->created)
                         undo->set_up = dev.ifindex;
-                        st->up = true;
-                }
         }
         return 0;
 }
@@ -212,9 +235,10 @@ int vlan_start(struct nl *nl, const struct conf *c, const struct conf_vlan *v) {
         }
 
         st.kind = xstrdup("vlan");
-        /* The record of an earlier start still counts when it is about this very device. */
+        /* The record of an earlier start still counts when it is about this very device, or
+         * when that start was killed while creating it (created=yes, no ifindex yet). */
         have_old = state_read(v->name, &old) >= 0;
-        if (exists && have_old && old.ifindex == dev.ifindex) {
+        if (exists && have_old && (old.ifindex == dev.ifindex || (old.ifindex == 0 && old.created))) {
                 st.created = old.created;
                 st.up = old.up;
         }
