@@ -149,6 +149,9 @@ static int set_numvfs(const struct pf_state *p, unsigned long long cur, unsigned
                 /* put the old VFs back rather than leave the PF with none */
                 if (write_attr(p, "sriov_numvfs", cur) >= 0)
                         log_notice("%s: restored the previous %llu VFs", p->name, cur);
+                else
+                        log_error("%s: could not put the previous %llu VFs back either: the PF is left with 0 VFs",
+                                  p->name, cur);
         }
         return r;
 }
