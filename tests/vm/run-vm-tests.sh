@@ -265,6 +265,9 @@ ln -s ../hostvirt-vmtest-devices.service "$layer/etc/systemd/system/sysinit.targ
 ln -s ../hostvirt-vmtest-netmgr.service "$layer/etc/systemd/system/multi-user.target.wants/"
 install -d "$layer/usr/lib/hostvirt-vmtest"
 install -m 755 "$g/run-checks.sh" "$g/boot-devices.sh" "$layer/usr/lib/hostvirt-vmtest/"
+# The faults suite's shim (tests/faults): the VLAN half of its kill test needs 802.1Q, so it runs here.
+[ ! -f "$ubuild/tests/faults/fault-inject.so" ] \
+        || install -m 644 "$ubuild/tests/faults/fault-inject.so" "$layer/usr/lib/hostvirt-vmtest/"
 # A fixed machine id: persistent VF MACs are derived from it.
 echo 5f1e0a6c3b2d4e8f9a0b1c2d3e4f5a6b > "$layer/etc/machine-id"
 echo hvguest > "$layer/etc/hostname"

@@ -456,9 +456,47 @@ fi
 # ------------------------------------------------------------------ VLAN and bridge (issue 4)
 
 link_json() { ip -d -j link show "$1" | jq -c '.[0]'; }
+
+# The VLAN half of the faults suite's kill test (tests/faults/faults.sh does the bridge; this
+# machine has 802.1Q): hostvirt-net killed before each of its rtnetlink requests in turn, then
+# started again, must leave what an uninterrupted start leaves, and stop must then remove the
+# VLAN, which hostvirt created even if the start that created it did not finish.  A private
+# HOSTVIRT_ROOT holds the config and the record; the devices are the guest's real ones.
+SHIM=/usr/lib/hostvirt-vmtest/fault-inject.so
+vlan_sig() { ip -d -j link show "$1" | jq -r '.[0] | [.linkinfo.info_kind, .linkinfo.info_data.id, .link, .mtu,
+        (if (.flags | index("UP")) then "UP" else "DOWN" end)] | join(" ")'; }
+# the record without its ifindex line (which differs from run to run), and whether that ifindex is the device's
+vlan_record() { grep -v '^ifindex=' "$1/run/hostvirt/net/hvkill30"
+        [ "$(sed -n 's/^ifindex=//p' "$1/run/hostvirt/net/hvkill30")" = "$(cat /sys/class/net/hvkill30/ifindex)" ] && echo "ifindex ok"; }
+vlan_kill_test() {
+        local r=/run/hvkill net=$HELPERDIR/hostvirt-net n k pid ref refrec ok=0
+        rm -rf "$r"; mkdir -p "$r/etc/hostvirt"
+        printf '[VLAN hvkill30]\nLink = hvtrunk0\nId = 30\nMTU = 1300\n' > "$r/etc/hostvirt/kill.conf"
+        HOSTVIRT_ROOT=$r LD_PRELOAD=$SHIM FAULT_LOG=$r/log "$net" start vlan hvkill30 || { echo "reference start failed"; return 1; }
+        ref=$(vlan_sig hvkill30); refrec=$(vlan_record "$r")
+        n=$(grep -c '^netlink=' "$r/log")
+        HOSTVIRT_ROOT=$r "$net" stop vlan hvkill30
+        ! ip link show hvkill30 >/dev/null 2>&1 || { echo "reference stop left hvkill30"; return 1; }
+        [ "$n" -gt 2 ] || { echo "only $n rtnetlink requests"; return 1; }
+        for k in $(seq 1 "$n"); do
+                rm -f "$r/blocked"
+                HOSTVIRT_ROOT=$r LD_PRELOAD=$SHIM FAULT_SENDTO_NTH=$k FAULT_BLOCK=$r/blocked "$net" start vlan hvkill30 &
+                pid=$!
+                for _ in $(seq 500); do [ -e "$r/blocked" ] && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+                kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+                [ -e "$r/blocked" ] || { echo "request $k: never reached"; return 1; }
+                HOSTVIRT_ROOT=$r "$net" start vlan hvkill30 || { echo "request $k: the second start failed"; return 1; }
+                [ "$(vlan_sig hvkill30)" = "$ref" ] || { echo "request $k: $(vlan_sig hvkill30), not $ref"; return 1; }
+                [ "$(vlan_record "$r")" = "$refrec" ] || { echo "request $k: record $(vlan_record "$r" | tr '\n' ' ')"; return 1; }
+                HOSTVIRT_ROOT=$r "$net" stop vlan hvkill30 || { echo "request $k: stop failed"; return 1; }
+                ! ip link show hvkill30 >/dev/null 2>&1 || { echo "request $k: stop left hvkill30"; return 1; }
+                ok=$((ok + 1))
+        done
+        echo "killed before each of $n requests: $ok converged and were removed by stop ($ref)"
+}
 if group net; then
         if ! have_template hostvirt-vlan@.service || ! have_template hostvirt-bridge@.service; then
-                for c in units-active vlan bridge before-network-pre bridge-after-vlan adopted-bridge stop-removes-ours restart; do
+                for c in units-active vlan bridge before-network-pre bridge-after-vlan adopted-bridge stop-removes-ours restart vlan-killed-converges; do
                         skip net.$c "$UNITDIR/hostvirt-vlan@.service or hostvirt-bridge@.service is not installed"
                 done
         else
@@ -477,6 +515,11 @@ if group net; then
                         ip link show hvtrunk0 >/dev/null && ip link show hvprebr0 >/dev/null || { echo 'removed a device it did not create'; exit 1; }
                         echo 'hvvlan20, hvbr20 gone; hvtrunk0, hvprebr0 kept'"
                 check net.restart bash -c "systemctl start hostvirt-bridge@hvbr20.service hostvirt-vlan@hvvlan20.service hostvirt-bridge@hvprebr0.service && ip -j link show hvvlan20 | jq -e '.[0].master == \"hvbr20\"'"
+                if [ -f "$SHIM" ]; then
+                        check net.vlan-killed-converges vlan_kill_test
+                else
+                        skip net.vlan-killed-converges "$SHIM is not installed (tests/faults not built)"
+                fi
         fi
 fi
 
