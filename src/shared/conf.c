@@ -28,6 +28,10 @@ static const char *const conf_dirs[] = {
 /* inih hands us at most this many bytes per line (INI_MAX_LINE) including the NUL. */
 #define LINE_MAX_BYTES (INI_MAX_LINE - 1)
 
+/* A config file larger than this is refused whole: it bounds what one file costs at boot (a
+ * line is read whole before it is found too long).  A thousand PFs take some 50 kB. */
+#define FILE_MAX_BYTES (1024 * 1024)
+
 /* ---------------------------------------------------------------------------------------------
  * Raw sections: what the files say, merged by section identity, before any value is parsed.
  */
@@ -419,6 +423,12 @@ static void load_file(struct loader *l, const char *admin_path, const char *real
         if (st.st_mode & S_IWOTH) {
                 diag_error(admin_path, 0, "file is world-writable (mode %04o), refusing to use it",
                            (unsigned) (st.st_mode & 07777));
+                close(fd);
+                return;
+        }
+
+        if (st.st_size > FILE_MAX_BYTES) {
+                diag_error(admin_path, 0, "file is larger than 1 MiB (%lld bytes), refusing it", (long long) st.st_size);
                 close(fd);
                 return;
         }
