@@ -7,9 +7,12 @@
 # -fsanitize=fuzzer,address,undefined.  A small build.ninja keeps rebuilds
 # incremental.  libinih is the system's (not instrumented): coverage comes from
 # our line reader and handler, which see every line inih sees.
+# FUZZ_SANITIZERS=undefined leaves ASan out (twice the executions a second, for
+# a long run; run.sh --long says which it used).
 set -euo pipefail
 : "${BUILDDIR:?}" "${SRCDIR:?}"
 OUT=${1:-$BUILDDIR/fuzz}
+SAN=${FUZZ_SANITIZERS:-address,undefined}
 CLANG=${CLANG:-$(command -v clang || command -v clang-14 || true)}
 [ -n "$CLANG" ] || { echo "clang is needed for the fuzzers (Debian: clang, libclang-rt-dev)" >&2; exit 77; }
 mkdir -p "$OUT"
@@ -34,7 +37,7 @@ for t in json.load(sys.stdin):
 ')
 [ ${#info[@]} -eq 2 ] || { echo "cannot find hostvirt-shared in $BUILDDIR" >&2; exit 1; }
 cflags="${info[0]} -I$SRCDIR/tests/fuzz -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter
-        -fsanitize=address,undefined -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link"
+        -fsanitize=$SAN -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link"
 read -ra shared <<<"${info[1]}"
 
 {
@@ -44,7 +47,7 @@ read -ra shared <<<"${info[1]}"
         echo "  depfile = \$out.d"
         echo "  deps = gcc"
         echo "rule link"
-        echo "  command = $CLANG -fsanitize=fuzzer,address,undefined \$in -o \$out -linih"
+        echo "  command = $CLANG -fsanitize=fuzzer,$SAN \$in -o \$out -linih"
         objs=()
         for s in "${shared[@]}" "$SRCDIR/tests/fuzz/fuzz-common.c"; do
                 o=obj/$(basename "${s%.c}").o
