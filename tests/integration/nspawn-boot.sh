@@ -162,6 +162,23 @@ KMSG_READER=$!
 # whenever the writers inside come and go
 exec 4>"$WORK/kmsg"
 
+# --- process accounting ------------------------------------------------------
+#
+# PID 1 is acct-init (built next to this test), which turns on BSD process
+# accounting into /hvresult/pacct and then execs systemd: every process of the
+# boot is recorded, and boot-execs.py checks afterwards that our units and
+# programs cost no process beyond the one exec of each (no fork of ours, no
+# program started by ours, none forked by systemd to set up our units).
+ACCT_INIT=$BUILDDIR/tests/integration/acct-init
+init_cmd=(--boot)
+if [ -x "$ACCT_INIT" ]; then
+        install -D -m 755 "$ACCT_INIT" "$LAYER/usr/lib/hostvirt-test/acct-init"
+        # what --boot does, with the wrapper first: systemd as the command, and its
+        # shutdown signal for nspawn's own
+        init_cmd=(--capability=CAP_SYS_PACCT --kill-signal=SIGRTMIN+3
+                  /usr/lib/hostvirt-test/acct-init /hvresult/pacct /lib/systemd/systemd)
+fi
+
 # --- the scenario's files -------------------------------------------------
 if [ -x "$SCEN/setup.sh" ]; then
         "$SCEN/setup.sh" "$LAYER" "$RESULTDIR"
@@ -187,8 +204,10 @@ start=$SECONDS
 rc=0
 timeout --signal=TERM --kill-after=15 "$TIMEOUT" \
         unshare -m --propagation private bash -ec '
-        W=$1 ROOTFS=$2 SRC=$3 RES=$4 NAME=$5
-        shift 5
+        W=$1 ROOTFS=$2 SRC=$3 RES=$4 NAME=$5 NINIT=$6
+        shift 6
+        init=("${@:1:NINIT}")
+        shift "$NINIT"
         mount -t tmpfs -o mode=755 tmpfs /run/systemd/nspawn
         mkdir -p "$W/upper" "$W/merged"
         mount -t tmpfs tmpfs "$W/upper"
@@ -196,12 +215,13 @@ timeout --signal=TERM --kill-after=15 "$TIMEOUT" \
         mkdir -p "$W/run-udev"
         touch "$W/run-udev/control"
         mount -t overlay overlay -o "lowerdir=$W/layer:$ROOTFS,upperdir=$W/upper/u,workdir=$W/upper/w" "$W/merged"
-        exec systemd-nspawn -q -D "$W/merged" --boot --register=no --keep-unit \
+        exec systemd-nspawn -q -D "$W/merged" --register=no --keep-unit \
                 --private-network --console=read-only --link-journal=no --machine="$NAME" \
                 --bind-ro="$SRC:/hvtest" --bind="$RES:/hvresult" --bind="$W/run-udev:/run/udev" \
                 --bind="$W/kmsg:/dev/kmsg" \
-                systemd.unit=hostvirt-test.target systemd.show_status=0 "$@"
-' nspawn-boot "$WORK" "$ROOTFS" "$HERE" "$RESULTDIR" "hostvirt-$SCENARIO-$$" "$@" \
+                "${init[@]}" systemd.unit=hostvirt-test.target systemd.show_status=0 "$@"
+' nspawn-boot "$WORK" "$ROOTFS" "$HERE" "$RESULTDIR" "hostvirt-$SCENARIO-$$" \
+        "${#init_cmd[@]}" "${init_cmd[@]}" "$@" \
         </dev/null >"$RESULTDIR/console.log" 2>&1 || rc=$?
 log "container exited with $rc after $((SECONDS - start))s"
 exec 4>&-
@@ -221,6 +241,18 @@ if [ ! -f "$R" ] || ! grep -q '^DONE$' "$R"; then
         log "FAIL: the checks did not run to the end (exit $rc); console:"
         tail -n 60 "$RESULTDIR/console.log" >&2
         exit 1
+fi
+# The processes of the boot (see "process accounting" above), as a check of its own.
+if [ -x "$ACCT_INIT" ]; then
+        if [ ! -s "$RESULTDIR/pacct" ]; then
+                echo "SKIP boot-execs :: no process accounting ($(grep -a 'acct-init:' "$RESULTDIR/console.log" | head -n 1))" >>"$R"
+        elif python3 "$HERE/boot-execs.py" "$RESULTDIR/pacct" >"$RESULTDIR/boot-execs.txt" 2>&1; then
+                echo "PASS boot-execs :: $(sed -n 's/^summary: //p' "$RESULTDIR/boot-execs.txt")" >>"$R"
+        else
+                echo "FAIL boot-execs :: $(sed -n 's/^summary: //p' "$RESULTDIR/boot-execs.txt")" >>"$R"
+        fi
+        tail -n 1 "$R"
+        sed 's/^/    /' "$RESULTDIR/boot-execs.txt" 2>/dev/null || true
 fi
 npass=$(grep -c '^PASS ' "$R" || true)
 nfail=$(grep -c '^FAIL ' "$R" || true)

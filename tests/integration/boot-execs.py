@@ -6,10 +6,11 @@ Input: a BSD process accounting file (acct(2), struct acct_v3: one 64-byte
 record per process that ended) written during a boot of the integration
 container.  Accounting is per pid namespace, so turned on in the container it
 sees the container's processes only, with no audit daemon and no tracing of
-PID 1.  To make one: boot with `systemd-nspawn --capability=CAP_SYS_PACCT` and,
-as the container's PID 1, a two-line program that opens the accounting
-(acct("/hvresult/pacct")) and then execs /lib/systemd/systemd with its
-arguments (accounting stays on across exec, so the generators are counted too).
+PID 1.  nspawn-boot.sh makes one at every boot of the integration suite:
+acct-init (acct-init.c) is the container's PID 1, turns accounting on into
+/hvresult/pacct and execs systemd (accounting stays on across exec, so the
+generators are counted too), and this script's verdict is the check
+"boot-execs" of each scenario.
 
 Output: every process whose command is one of ours (hostvirt-*: the generator,
 the helpers behind the units, the udev helper), by command, with who started
@@ -68,6 +69,8 @@ def main():
     for r in started:
         print(f"        {r['comm']:16s} pid {r['pid']}, child of {by_pid[r['ppid']]['comm']}")
     print(f"{len(forks)} forks of ours without exec (goal: 0)")
+    print(f"summary: {len(ours)} runs of our programs, each one exec; {len(setup)} forked by systemd for "
+          f"our units, {len(started)} started by ours, {len(forks)} forks of ours (goal: 0, 0, 0)")
     return 1 if children or forks else 0
 
 
