@@ -128,13 +128,6 @@ static int bridge_set_mac(struct nl *nl, const struct conf_bridge *b, const stru
  * that has no master is left alone), so saying a little more is harmless;
  * a failing start puts the record of before back anyway.
  */
-static int bridge_record(const struct conf_bridge *b, const struct net_state *st) {
-        int r = state_write(b->name, st);
-        if (r < 0)
-                return log_error_errno(r, "Failed to record the state of bridge %s: %m", b->name);
-        return 0;
-}
-
 static int bridge_enslave(struct nl *nl, const struct conf_bridge *b, const struct link *br, const struct link *ports,
                           struct net_state *st, struct bridge_undo *undo) {
         int r;
@@ -150,7 +143,7 @@ static int bridge_enslave(struct nl *nl, const struct conf_bridge *b, const stru
                         sp->enslaved = true;
                 else
                         state_add_port(st, p->name, true, false);
-                r = bridge_record(b, st);
+                r = state_record("bridge", b->name, st);
                 if (r < 0)
                         return r;
 
@@ -199,7 +192,7 @@ static int bridge_set_up(struct nl *nl, const struct conf_bridge *b, const struc
                         sp->up = true;
                 else
                         state_add_port(st, p->name, false, true);
-                r = bridge_record(b, st);
+                r = state_record("bridge", b->name, st);
                 if (r < 0)
                         return r;
 
@@ -214,7 +207,7 @@ static int bridge_set_up(struct nl *nl, const struct conf_bridge *b, const struc
         /* A bridge of ours goes at stop anyway; only an adopted one is set down again. */
         if (!st->created) {
                 st->up = true;
-                r = bridge_record(b, st);
+                r = state_record("bridge", b->name, st);
                 if (r < 0)
                         return r;
         }
@@ -236,7 +229,7 @@ static int bridge_apply(struct nl *nl, const struct conf_bridge *b, const struct
                 /* created=yes with no ifindex yet: a start killed right after the kernel
                  * made the bridge leaves a record that still claims it (see bridge_start) */
                 st->created = true;
-                r = bridge_record(b, st);
+                r = state_record("bridge", b->name, st);
                 if (r < 0)
                         return r;
                 r = bridge_create(nl, b, &br);
@@ -244,7 +237,7 @@ static int bridge_apply(struct nl *nl, const struct conf_bridge *b, const struct
                         return r;
                 undo->created = br.ifindex;
                 st->ifindex = br.ifindex;
-                r = bridge_record(b, st);
+                r = state_record("bridge", b->name, st);
                 if (r < 0)
                         return r;
         }
@@ -347,18 +340,13 @@ int bridge_start(struct nl *nl, const struct conf_bridge *b) {
         st.ifindex = exists ? br.ifindex : 0;
 
         /* Recorded before the bridge appears, so the udev rule sees it (NetworkManager). */
-        r = state_write(b->name, &st);
-        if (r < 0) {
-                log_error_errno(r, "Failed to record the state of bridge %s: %m", b->name);
+        r = state_record("bridge", b->name, &st);
+        if (r < 0)
                 goto out;
-        }
 
         r = bridge_apply(nl, b, exists ? &br : NULL, ports, &st, &undo);
-        if (r >= 0) {
-                r = state_write(b->name, &st);
-                if (r < 0)
-                        log_error_errno(r, "Failed to record the state of bridge %s: %m", b->name);
-        }
+        if (r >= 0)
+                r = state_record("bridge", b->name, &st);
         if (r < 0) {
                 bridge_undo(nl, b, &undo);
                 if (have_old)

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "root.h"
 #include "state.h"
 #include "util.h"
@@ -177,6 +178,13 @@ int state_write(const char *name, const struct net_state *s) {
 fail:
         (void) unlink(tmp);
         return r;
+}
+
+int state_record(const char *what, const char *name, const struct net_state *s) {
+        int r = state_write(name, s);
+        if (r < 0)
+                return log_error_errno(r, "Failed to record the state of %s %s: %m", what, name);
+        return 0;
 }
 
 int state_remove(const char *name) {

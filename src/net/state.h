@@ -39,6 +39,8 @@ struct net_state {
 /* -ENOENT when there is none. */
 int state_read(const char *name, struct net_state *ret);
 int state_write(const char *name, const struct net_state *s);
+/* state_write(), and a log message naming WHAT ("VLAN", "bridge") NAME when it fails */
+int state_record(const char *what, const char *name, const struct net_state *s);
 int state_remove(const char *name);
 void state_done(struct net_state *s);
 

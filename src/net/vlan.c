@@ -110,13 +110,6 @@ static int vlan_create(struct nl *nl, const struct conf_vlan *v, const struct li
  * what is about to become ours, so that a start killed at any point leaves a
  * record that claims no less than is true.
  */
-static int vlan_record(const struct conf_vlan *v, const struct net_state *st) {
-        int r = state_write(v->name, st);
-        if (r < 0)
-                return log_error_errno(r, "Failed to record the state of VLAN %s: %m", v->name);
-        return 0;
-}
-
 static int vlan_apply(struct nl *nl, const struct conf *c, const struct conf_vlan *v, const struct link *parent,
                       const struct link *existing, struct net_state *st, struct vlan_undo *undo) {
         const struct conf_bridge *b;
@@ -127,7 +120,7 @@ static int vlan_apply(struct nl *nl, const struct conf *c, const struct conf_vla
                 dev = *existing;
         else {
                 st->created = true;
-                r = vlan_record(v, st);
+                r = state_record("VLAN", v->name, st);
                 if (r < 0)
                         return r;
                 r = vlan_create(nl, v, parent, &dev);
@@ -135,7 +128,7 @@ static int vlan_apply(struct nl *nl, const struct conf *c, const struct conf_vla
                         return r;
                 undo->created = dev.ifindex;
                 st->ifindex = dev.ifindex;
-                r = vlan_record(v, st);
+                r = state_record("VLAN", v->name, st);
                 if (r < 0)
                         return r;
         }
@@ -176,7 +169,7 @@ static int vlan_apply(struct nl *nl, const struct conf *c, const struct conf_vla
                 /* one of ours goes at stop anyway; only an adopted one is set down again */
                 if (!st->created) {
                         st->up = true;
-                        r = vlan_record(v, st);
+                        r = state_record("VLAN", v->name, st);
                         if (r < 0)
                                 return r;
                 }
@@ -245,18 +238,13 @@ int vlan_start(struct nl *nl, const struct conf *c, const struct conf_vlan *v) {
         st.ifindex = exists ? dev.ifindex : 0;
 
         /* Recorded before the device appears, so the udev rule sees it (NetworkManager). */
-        r = state_write(v->name, &st);
-        if (r < 0) {
-                log_error_errno(r, "Failed to record the state of VLAN %s: %m", v->name);
+        r = state_record("VLAN", v->name, &st);
+        if (r < 0)
                 goto out;
-        }
 
         r = vlan_apply(nl, c, v, &parent, exists ? &dev : NULL, &st, &undo);
-        if (r >= 0) {
-                r = state_write(v->name, &st);
-                if (r < 0)
-                        log_error_errno(r, "Failed to record the state of VLAN %s: %m", v->name);
-        }
+        if (r >= 0)
+                r = state_record("VLAN", v->name, &st);
         if (r < 0) {
                 vlan_undo(nl, v, &undo);
                 if (have_old)
