@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
+#include <search.h>
 #include <limits.h>
 #include <stddef.h>
 #include <string.h>
@@ -64,8 +65,9 @@ struct raw_section {
 
 struct loader {
         struct conf *conf;
-        struct raw_section **sections;
+        struct raw_section **sections; /* in the order they were first seen */
         size_t n_sections;
+        void *index;                   /* the same, in a tsearch() tree by kind and name */
 
         /* per file */
         const char *file;      /* as the admin knows it */
@@ -217,16 +219,24 @@ static int parse_header(struct loader *l, const char *header, enum section_kind 
         return 1;
 }
 
-static struct raw_section *section_get(struct loader *l, enum section_kind kind, char *name) {
-        struct raw_section *s;
+static int cmp_section(const void *a, const void *b) {
+        const struct raw_section *x = a, *y = b;
 
-        /* The same section in several files (or twice in one) is merged; later keys win. */
-        for (size_t i = 0; i < l->n_sections; i++) {
-                s = l->sections[i];
-                if (s->kind == kind && streq(s->name, name)) {
-                        free(name);
-                        return s;
-                }
+        if (x->kind != y->kind)
+                return x->kind < y->kind ? -1 : 1;
+        return strcmp(x->name, y->name);
+}
+
+static struct raw_section *section_get(struct loader *l, enum section_kind kind, char *name) {
+        struct raw_section *s, key = { .kind = kind, .name = name };
+        void **found;
+
+        /* The same section in several files (or twice in one) is merged; later keys win.  Looked
+         * up in a tree: a host with thousands of PFs has thousands of sections. */
+        found = tfind(&key, &l->index, cmp_section);
+        if (found) {
+                free(name);
+                return *found;
         }
 
         s = xcalloc(1, sizeof(*s));
@@ -236,6 +246,8 @@ static struct raw_section *section_get(struct loader *l, enum section_kind kind,
         s->loc = (struct conf_loc) { l->file, l->line };
         l->sections = xrealloc(l->sections, (l->n_sections + 1) * sizeof(*l->sections));
         l->sections[l->n_sections++] = s;
+        if (!tsearch(s, &l->index, cmp_section))
+                oom();
         return s;
 }
 
@@ -1444,6 +1456,7 @@ int conf_load(struct conf **ret, char *const *paths) {
                 free(s->title);
                 free(s);
         }
+        tdestroy(l.index, noop_free);
         free(l.sections);
         free(l.buf);
 

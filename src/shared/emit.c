@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <search.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -29,16 +30,37 @@ struct emitter {
         char *cur_buf;
         size_t cur_size;
 
-        char **units, **mounts, **sources;
-        size_t n_units, n_mounts, n_sources;
+        /* what emitted files name, for the libvirt drop-ins: each once, in emit order */
+        struct names { char **v; size_t n; void *index; } units, mounts, sources;
 };
+
+static int cmp_name(const void *a, const void *b) {
+        return strcmp(a, b);
+}
+
+static void names_done(struct names *l) {
+        tdestroy(l->index, noop_free);
+        strv_free(l->v);
+}
+
+/* Appends s unless the list has it: looked up in a tree, as a host may have thousands of PFs. */
+static void names_add(struct names *l, const char *s) {
+        char *copy;
+
+        if (tfind(s, &l->index, cmp_name))
+                return;
+        copy = xstrdup(s);
+        strv_push(&l->v, &l->n, copy);
+        if (!tsearch(copy, &l->index, cmp_name))
+                oom();
+}
 
 static struct emitter *emitter_alloc(void) {
         struct emitter *e = xcalloc(1, sizeof(*e));
         e->dirfd = -1;
-        e->units = xcalloc(1, sizeof(char *));
-        e->mounts = xcalloc(1, sizeof(char *));
-        e->sources = xcalloc(1, sizeof(char *));
+        e->units.v = xcalloc(1, sizeof(char *));
+        e->mounts.v = xcalloc(1, sizeof(char *));
+        e->sources.v = xcalloc(1, sizeof(char *));
         return e;
 }
 
@@ -78,9 +100,9 @@ void emitter_free(struct emitter *e) {
         if (e->dirfd >= 0)
                 close(e->dirfd);
         free(e->dir);
-        strv_free(e->units);
-        strv_free(e->mounts);
-        strv_free(e->sources);
+        names_done(&e->units);
+        names_done(&e->mounts);
+        names_done(&e->sources);
         free(e);
 }
 
@@ -226,31 +248,26 @@ void emit_unit_header(FILE *f, const char *source_file) {
         fprintf(f, "\n[Unit]\nSourcePath=%s\n", src);
 }
 
-static void push_unique(char ***v, size_t *n, const char *s) {
-        if (!strv_contains(*v, s))
-                strv_push(v, n, xstrdup(s));
-}
-
 void emit_register_unit(struct emitter *e, const char *unit, const char *source_file) {
-        push_unique(&e->units, &e->n_units, unit);
-        push_unique(&e->sources, &e->n_sources, source_file);
+        names_add(&e->units, unit);
+        names_add(&e->sources, source_file);
 }
 
 void emit_register_mount(struct emitter *e, const char *path, const char *source_file) {
-        push_unique(&e->mounts, &e->n_mounts, path);
-        push_unique(&e->sources, &e->n_sources, source_file);
+        names_add(&e->mounts, path);
+        names_add(&e->sources, source_file);
 }
 
 char *const *emit_units(const struct emitter *e) {
-        return e->units;
+        return e->units.v;
 }
 
 char *const *emit_mounts(const struct emitter *e) {
-        return e->mounts;
+        return e->mounts.v;
 }
 
 char *const *emit_sources(const struct emitter *e) {
-        return e->sources;
+        return e->sources.v;
 }
 
 size_t emitter_n_files(const struct emitter *e) {

@@ -10,7 +10,7 @@
 
 #include "util.h"
 
-static void oom(void) {
+_Noreturn void oom(void) {
         /* Nothing sensible is left to do; say so and stop. */
         static const char msg[] = "hostvirt: out of memory\n";
         (void) !write(STDERR_FILENO, msg, sizeof(msg) - 1);

@@ -20,7 +20,13 @@ static inline void fclosep(FILE **f) {
 #define _cleanup_free_ _cleanup_(freep)
 #define _cleanup_fclose_ _cleanup_(fclosep)
 
+/* says "out of memory" and aborts: what the x*() allocators do when allocation fails */
+_Noreturn void oom(void);
 void *xmalloc(size_t n);
+/* for tdestroy() on a tree whose nodes point at what something else owns */
+static inline void noop_free(void *p) {
+        (void) p;
+}
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
