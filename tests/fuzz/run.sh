@@ -58,11 +58,13 @@ for t in "${targets[@]}"; do
         t0=$(date +%s)
         if "$bin" "${opts[@]}" "${limit[@]}" "$corpus" "$work/seeds/$t" "$here/regressions/$t" > "$work/$t.log" 2>&1; then
                 # (-fork prints no final stats: the last status line has the count)
-                n=$(grep -a 'stat::number_of_executed_units' "$work/$t.log" | awk '{print $2}')
-                [ -n "$n" ] || n=$(grep -ao '^#[0-9]*' "$work/$t.log" | tail -n 1 | tr -d '#')
+                n=$(awk '/stat::number_of_executed_units/ { print $2 }' "$work/$t.log")
+                [ -n "$n" ] || n=$(sed -n 's/^INFO: fuzzed for \([0-9]*\) iterations.*/\1/p' "$work/$t.log" | tail -n 1)
+                [ -n "$n" ] || n=$(sed -n 's/^#\([0-9]*\).*/\1/p' "$work/$t.log" | tail -n 1)
+                n=${n:-0}
                 secs=$(( $(date +%s) - t0 )); [ "$secs" -gt 0 ] || secs=1
                 echo "PASS $t-fuzz: $n runs in $secs s ($((n / secs))/s), coverage" \
-                     "$(grep -a 'cov: ' "$work/$t.log" | tail -n 1 | sed 's/.*cov: \([0-9]*\).*/\1/')" \
+                     "$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' "$work/$t.log" | tail -n 1)" \
                      "(sanitizers: ${FUZZ_SANITIZERS:-address,undefined}${FUZZ_JOBS:+, $FUZZ_JOBS jobs})"
                 [ $long = 0 ] || cp "$work/$t.log" "$F/$t-long.log"
         else
