@@ -80,6 +80,6 @@ if [ $long = 1 ] && [ $rc = 0 ] && [[ " ${targets[*]} " == *" generator "* ]]; t
         mkdir -p "$work/merged"
         "$F/fuzz-generator" -merge=1 "$work/merged" "$F/corpus-generator" > "$work/merge.log" 2>&1 || true
         echo "verifying $(ls "$work/merged" | wc -l) inputs (the minimized generator corpus) with systemd-analyze"
-        bash "$here/verify-corpus.sh" "$work/merged" || rc=1
+        FUZZ_DIR=$F bash "$here/verify-corpus.sh" "$work/merged" || rc=1
 fi
 exit $rc

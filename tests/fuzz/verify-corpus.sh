@@ -8,7 +8,10 @@
 # does it on the merged corpus).  Prints each input that fails and exits 1 if any did.
 source "$SRCDIR/tests/lib/common.sh"
 GEN=$BUILDDIR/generators/hostvirt-generator
-F=$BUILDDIR/fuzz
+# the fuzz-generator that unpacks the inputs (run.sh says which build it used), and the
+# templates to verify against (set by meson; by hand, the build's own)
+F=${FUZZ_DIR:-$BUILDDIR/fuzz}
+UNITS_BUILD_DIR=${UNITS_BUILD_DIR:-$BUILDDIR/units}
 verify_tree() { "$SRCDIR/tools/verify-units.sh" "$1" "$UNITS_BUILD_DIR"; }
 
 n=0
