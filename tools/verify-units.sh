@@ -19,9 +19,12 @@ cp -a "$out/." "$t/out/"
 # every unit named by a symlink or a drop-in directory, and every unit file
 list=$(cd "$t/out" && { find . -type l -printf '%f\n'; find . -mindepth 1 -maxdepth 1 -type d -name '*.d' -printf '%f\n' | sed 's/\.d$//'; find . -maxdepth 1 -type f -printf '%f\n'; } | sort -u)
 [ -n "$list" ] || exit 0
+# (an instance, e.g. of a libvirt service named in Services=, gets a stand-in template)
 for u in $list; do
-        case $u in *@*|*.device) continue ;; esac
-        [ -e "$t/out/$u" ] || [ -e "$t/units/$u" ] || [ -e "/lib/systemd/system/$u" ] ||
-                printf '[Unit]\nDescription=stand-in\n[Service]\nExecStart=/bin/true\n' > "$t/units/$u"
+        case $u in *.device) continue ;; esac
+        f=$u
+        case $u in *@*) f=${u%%@*}@.${u##*.} ;; esac
+        [ -e "$t/out/$u" ] || [ -e "$t/out/$f" ] || [ -e "$t/units/$f" ] || [ -e "/lib/systemd/system/$f" ] ||
+                printf '[Unit]\nDescription=stand-in\n[Service]\nExecStart=/bin/true\n' > "$t/units/$f"
 done
 cd "$t/out" && SYSTEMD_UNIT_PATH="$t/units:$t/out:" xargs -d '\n' systemd-analyze verify --man=no <<<"$list"
