@@ -24,7 +24,7 @@ for u in $list; do
         case $u in *.device) continue ;; esac
         f=$u
         case $u in *@*) f=${u%%@*}@.${u##*.} ;; esac
-        [ -e "$t/out/$u" ] || [ -e "$t/out/$f" ] || [ -e "$t/units/$f" ] || [ -e "/lib/systemd/system/$f" ] ||
+        [ -e "$t/out/$u" ] || [ -e "$t/out/$f" ] || [ -e "$t/units/$f" ] || [ -e "/usr/lib/systemd/system/$f" ] || [ -e "/lib/systemd/system/$f" ] ||
                 printf '[Unit]\nDescription=stand-in\n[Service]\nExecStart=/bin/true\n' > "$t/units/$f"
 done
 cd "$t/out" && SYSTEMD_UNIT_PATH="$t/units:$t/out:" xargs -d '\n' systemd-analyze verify --man=no <<<"$list"

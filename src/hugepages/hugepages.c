@@ -602,6 +602,9 @@ static int do_start(const char *size, uint64_t kb) {
         r = state_save(state, size, &ps);
         if (r < 0) {
                 log_error_errno(r, "%s: failed to record the counts found in %s: %m", size, state);
+                if (r == -EROFS || r == -ENOENT)
+                        log_error("%s is made at boot by tmpfiles.d/hostvirt.conf; "
+                                  "'systemd-tmpfiles --create hostvirt.conf' makes it now.", STATE_DIR);
                 goto finish;
         }
 

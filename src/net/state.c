@@ -18,7 +18,8 @@ static void strv_freep(char ***v) {
         strv_free(*v);
 }
 
-/* Creates /run/hostvirt/net (the unit's RuntimeDirectory=, but not under HOSTVIRT_ROOT). */
+/* Creates /run/hostvirt/net where it can: tmpfiles.d/hostvirt.conf makes it at boot, the
+ * unit's sandbox lets nothing else in /run be written (and under HOSTVIRT_ROOT nobody has). */
 static int state_dir(char **ret) {
         static const char *const dirs[] = { "/run", "/run/hostvirt", STATE_DIR };
 
@@ -182,8 +183,13 @@ fail:
 
 int state_record(const char *what, const char *name, const struct net_state *s) {
         int r = state_write(name, s);
-        if (r < 0)
-                return log_error_errno(r, "Failed to record the state of %s %s: %m", what, name);
+        if (r < 0) {
+                log_error_errno(r, "Failed to record the state of %s %s in %s: %m", what, name, STATE_DIR);
+                if (r == -EROFS || r == -ENOENT)
+                        log_error("%s is made at boot by tmpfiles.d/hostvirt.conf; "
+                                  "'systemd-tmpfiles --create hostvirt.conf' makes it now.", STATE_DIR);
+                return r;
+        }
         return 0;
 }
 

@@ -9,12 +9,16 @@
  * instance gets a drop-in that names its source file.
  *
  * With Mount=, a .mount unit for hugetlbfs with pagesize=S.  It requires the
- * allocation unit, so stopping the pool unmounts it first.  It is wanted, not
- * required, by local-fs.target: a failed allocation (Strict=yes) leaves the
- * mount out but must not send the boot into emergency mode.  Before= is
- * explicit: systemd adds no default dependencies to mounts below /dev (where
- * hugetlbfs mounts usually live), and without it the mount would happen at
- * some point after local-fs.target, racing the services that expect it.
+ * allocation unit, so stopping the pool unmounts it first, and is ordered
+ * after it.  The allocation unit runs after systemd-tmpfiles-setup.service
+ * (its record directory), which runs after local-fs.target: so the mount
+ * cannot be one of local-fs.target's (that is a cycle), but is one of
+ * sysinit.target's, with DefaultDependencies=no (the default ones would put
+ * it before local-fs.target) and the two of them it still needs: unmounted
+ * at shutdown (umount.target).  Mounts it sits on are still ordered first
+ * (systemd's implicit dependencies on the parent mount).  It is wanted, not
+ * required: a failed allocation (Strict=yes) leaves the mount out but must
+ * not fail the boot.
  *
  * Group= by name is passed on as gid=NAME: mount(8) (libmount) resolves it
  * when the unit starts.  The generator must not call NSS (it may reach other
@@ -74,9 +78,12 @@ static int emit_mount(struct emitter *e, const struct conf_hugepages *h, const c
         emit_unit_header(f, h->loc.file);
         fprintf(f, "Description=Hugepages %s (hugetlbfs)\n"
                    "Documentation=man:hostvirt.conf(5)\n"
+                   "DefaultDependencies=no\n"
                    "Requires=%s\n"
                    "After=%s\n"
-                   "Before=local-fs.target\n",
+                   "Conflicts=umount.target\n"
+                   "Before=sysinit.target\n"
+                   "Before=umount.target\n",
                 h->name, service, service);
         if (h->group && !is_number(h->group))
                 fputs("After=systemd-sysusers.service\n", f);
@@ -99,7 +106,7 @@ static int emit_mount(struct emitter *e, const struct conf_hugepages *h, const c
         if (r < 0)
                 return r;
 
-        link = xasprintf("local-fs.target.wants/%s", unit);
+        link = xasprintf("sysinit.target.wants/%s", unit);
         target = xasprintf("../%s", unit);
         r = emit_symlink(e, link, target);
         if (r < 0)

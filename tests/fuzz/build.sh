@@ -24,7 +24,7 @@ for t in json.load(sys.stdin):
     if t["name"] != "hostvirt-shared":
         continue
     for s in t["target_sources"]:
-        if s["language"] != "c":
+        if s.get("language") != "c":  # (meson 1.7 lists the linker there too)
             continue
         args, it = [], iter(s["parameters"])
         for a in it:

@@ -329,11 +329,12 @@ static bool key_in(const char *key, size_t len, const char *const *keys) {
 
 /* Every key the emitters write, per section: a line with any other key was injected (or is new:
  * then add it here). */
-static const char *const unit_keys[] = { "SourcePath", "Description", "Documentation", "Wants", "After", "Before",
-                                         "Requires", "BindsTo", "RequiresMountsFor", NULL };
+static const char *const unit_keys[] = { "SourcePath", "Description", "Documentation", "DefaultDependencies",
+                                         "Wants", "After", "Before", "Requires", "BindsTo", "Conflicts",
+                                         "RequiresMountsFor", NULL };
 static const char *const service_keys[] = { "TimeoutStartSec", NULL };
 static const char *const mount_keys[] = { "What", "Where", "Type", "Options", NULL };
-static const char *const unit_list_keys[] = { "Wants", "After", "Before", "Requires", "BindsTo", NULL };
+static const char *const unit_list_keys[] = { "Wants", "After", "Before", "Requires", "BindsTo", "Conflicts", NULL };
 
 /* The config files read, with '%' doubled as SourcePath= carries them. */
 static char **sources;

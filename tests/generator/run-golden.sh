@@ -10,6 +10,7 @@
 #   args             optional: "three" to call the generator with three directories
 #   prepare          optional script run in a copy of input/ first (for what git cannot
 #                    store: file modes, NUL bytes, symlink loops)
+# expected/ names the template directory as @UNITDIR@ (see tests/lib/unitdir.sh).
 # Compared: sorted file list with types, file contents, symlink targets (diff -r
 # --no-dereference), stderr and exit status.  Then `systemd-analyze verify` loads
 # every unit the output names, with the template units built for the tests (their
@@ -17,6 +18,7 @@
 #
 # usage: run-golden.sh [CASE...]   (default: every NN-* directory)
 source "$SRCDIR/tests/lib/common.sh"
+source "$SRCDIR/tests/lib/unitdir.sh"
 GEN=$BUILDDIR/generators/hostvirt-generator
 here=$SRCDIR/tests/generator
 cases=("$@")
@@ -48,7 +50,8 @@ for c in "${cases[@]}"; do
                         fail "$name" "stderr differs"; ok=0
                 fi
         fi
-        exp=$c/expected; [ -d "$exp" ] || exp=$(mktempdir)
+        exp=$(mktempdir)/expected
+        if [ -d "$c/expected" ]; then expected_tree "$c/expected" "$exp"; else mkdir "$exp"; fi
         if ! diff -u <(cd "$exp" && find . -mindepth 1 -printf '%y %P\n' | sort) <(cd "$out" && find . -mindepth 1 -printf '%y %P\n' | sort); then
                 fail "$name" "file list differs"; ok=0
         elif ! diff -r --no-dereference -u "$exp" "$out"; then

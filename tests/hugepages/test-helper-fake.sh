@@ -260,6 +260,17 @@ if grep -q "2M: failed to set node 1 to 2 pages" <<<"$out"; then pass write-fail
 expect_value write-fails-node0-back "$r" "$(n2 0)" 0
 check write-fails-no-record test ! -e "$r/run/hostvirt/hugepages/2M"
 
+# --- the record directory cannot be written (read-only, as in the unit's sandbox when
+# tmpfiles.d has not made it): no pool changed, and the message says what to run ---
+r=$(new_root <<<$'[Hugepages 2M]\nPages = 4')
+mkdir -p "$r/run"
+rc=0
+out=$(HOSTVIRT_ROOT=$r unshare -m --propagation private sh -c \
+        'mount -t tmpfs -o ro tmpfs "$1/run" && exec "$2" start 2M' sh "$r" "$HELPER" 2>&1) || rc=$?
+expect_rc read-only-records 1
+if grep -q "systemd-tmpfiles --create hostvirt.conf" <<<"$out"; then pass read-only-records-says; else fail read-only-records-says "$out"; fi
+expect_value read-only-records-pool-unchanged "$r" "$G2" 0
+
 # --- a record that is not ours is not trusted ---
 mkdir -p "$r/run/hostvirt/hugepages"
 echo "garbage" > "$r/run/hostvirt/hugepages/2M"

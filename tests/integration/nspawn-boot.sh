@@ -1,12 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 #
-# Boots a real systemd PID 1 (Debian bookworm) in systemd-nspawn with hostvirt
-# installed into it by `meson install --destdir`, runs the checks of one
-# scenario inside as a unit ordered after multi-user.target, and exits with
-# their result.
+# Boots a real systemd PID 1 (Debian bookworm: systemd 252, libvirt 9, or
+# trixie: systemd 257, libvirt 11) in systemd-nspawn with hostvirt installed
+# into it by `meson install --destdir`, runs the checks of one scenario inside
+# as a unit ordered after multi-user.target, and exits with their result.
 #
-#   nspawn-boot.sh SCENARIO [ARG...]
+#   nspawn-boot.sh RELEASE SCENARIO [ARG...]
+#
+# On this machine's own release the install is of BUILDDIR (or of a prefix=/usr
+# build beside it); on another release hostvirt is built with that release's
+# toolchain and libraries first (tests/release/build.sh), as its package would be.
 #
 # SCENARIO names tests/integration/scenarios/SCENARIO/: setup.sh runs here on
 # the host and writes the files the scenario overlays onto the tree (config,
@@ -17,21 +21,22 @@
 # /var/cache/hostvirt-tests), HOSTVIRT_TEST_TIMEOUT (seconds, default 300),
 # HOSTVIRT_TEST_DESTDIR (use this install tree instead of installing BUILDDIR).
 # Results, the console log and the container's journal are kept in
-# $BUILDDIR/meson-logs/integration/SCENARIO/.
+# $BUILDDIR/meson-logs/integration/RELEASE/SCENARIO/.
 #
 # Exit: 0 all checks passed, 1 a check failed or the boot went wrong,
 # 77 cannot run here (not root).
 set -euo pipefail
 
-SCENARIO=${1:?usage: nspawn-boot.sh SCENARIO [ARG...]}
-shift
+RELEASE=${1:?usage: nspawn-boot.sh RELEASE SCENARIO [ARG...]}
+SCENARIO=${2:?usage: nspawn-boot.sh RELEASE SCENARIO [ARG...]}
+shift 2
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRCDIR=${SRCDIR:-$(cd "$HERE/../.." && pwd)}
 BUILDDIR=${BUILDDIR:?BUILDDIR must name a configured meson build directory}
 TIMEOUT=${HOSTVIRT_TEST_TIMEOUT:-300}
 SCEN=$HERE/scenarios/$SCENARIO
 
-log() { echo "integration[$SCENARIO]: $*" >&2; }
+log() { echo "integration[$RELEASE/$SCENARIO]: $*" >&2; }
 
 if [ "$(id -u)" != 0 ]; then
         log "SKIP: needs root (systemd-nspawn, overlayfs, /sys writes)"
@@ -39,9 +44,10 @@ if [ "$(id -u)" != 0 ]; then
 fi
 [ -f "$SCEN/checks.sh" ] || { log "no such scenario: $SCEN"; exit 1; }
 
-ROOTFS=$("$HERE/rootfs.sh")
+ROOTFS=$(SRCDIR=$SRCDIR "$SRCDIR/tests/lib/rootfs.sh" "$RELEASE" boot)
+HOST_RELEASE=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
 
-RESULTDIR=$BUILDDIR/meson-logs/integration/$SCENARIO
+RESULTDIR=$BUILDDIR/meson-logs/integration/$RELEASE/$SCENARIO
 rm -rf "$RESULTDIR"
 mkdir -p "$RESULTDIR"
 WORK=$(mktemp -d /tmp/hostvirt-integration.XXXXXX)
@@ -72,6 +78,11 @@ trap cleanup EXIT
 # build directory next to it is configured once and kept up to date.
 install_hostvirt() {
         local destdir=$1 build prefix
+        if [ "$RELEASE" != "$HOST_RELEASE" ]; then
+                log "building with $RELEASE's toolchain"
+                "$SRCDIR/tests/release/build.sh" "$RELEASE" "$destdir"
+                return
+        fi
         prefix=$(meson introspect --buildoptions "$BUILDDIR" |
                  python3 -c 'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"))')
         if [ "$prefix" = /usr ]; then
@@ -220,7 +231,7 @@ timeout --signal=TERM --kill-after=15 "$TIMEOUT" \
                 --bind-ro="$SRC:/hvtest" --bind="$RES:/hvresult" --bind="$W/run-udev:/run/udev" \
                 --bind="$W/kmsg:/dev/kmsg" \
                 "${init[@]}" systemd.unit=hostvirt-test.target systemd.show_status=0 "$@"
-' nspawn-boot "$WORK" "$ROOTFS" "$HERE" "$RESULTDIR" "hostvirt-$SCENARIO-$$" \
+' nspawn-boot "$WORK" "$ROOTFS" "$HERE" "$RESULTDIR" "hostvirt-$RELEASE-$SCENARIO-$$" \
         "${#init_cmd[@]}" "${init_cmd[@]}" "$@" \
         </dev/null >"$RESULTDIR/console.log" 2>&1 || rc=$?
 log "container exited with $rc after $((SECONDS - start))s"

@@ -89,6 +89,21 @@ else
         echo "NOTE: this kernel has no bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING); the VM suite tests it on"
 fi
 
+# --- the record directory cannot be written (read-only, as in the unit's sandbox when
+# tmpfiles.d has not made it): nothing is created, and the message says what to run
+conf <<'EOF'
+[Bridge brro]
+EOF
+before=$(snapshot)
+mkdir -p "$ROOT/run"
+HV_RC=0
+HV_OUT=$(unshare -m sh -c 'mount -t tmpfs -o ro tmpfs "$1/run" && exec env HOSTVIRT_ROOT="$1" ip netns exec "$2" "$3" start bridge brro' \
+        _ "$ROOT" "$NS" "$HELPER" 2>&1) || HV_RC=$?
+printf '$ hostvirt-net start bridge brro  (read-only run/, exit %s)\n%s\n' "$HV_RC" "$HV_OUT" | sed '2,$s/^/  | /'
+expect_fail read-only-records
+expect_out read-only-records-says "systemd-tmpfiles --create hostvirt.conf"
+expect read-only-records-nothing-left "$(snapshot)" "$before"
+
 # --- no such section, usage
 conf </dev/null
 hv start bridge br9

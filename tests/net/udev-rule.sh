@@ -8,6 +8,7 @@
 # HOSTVIRT_ROOT, so the copy of the rule points there (one line changed,
 # checked below).
 source "$SRCDIR/tests/net/lib.sh"
+source "$SRCDIR/tests/lib/udevadm.sh"
 rule=$SRCDIR/udev-rules/80-hostvirt-net.rules
 
 if [ ! -d /etc/udev/rules.d ] || ! command -v udevadm >/dev/null; then
@@ -22,7 +23,7 @@ expect rule-copy-differs-in-one-line "$(diff "$rule" "$rules/80-hostvirt-net.rul
 # udev's view of DEV: its properties after the rules ran for an "add" event.
 udev_props() {
         unshare -m bash -c "mount --bind '$rules' /etc/udev/rules.d &&
-                ip netns exec '$NS' udevadm test --action=add /sys/class/net/$1 2>/dev/null"
+                ip netns exec '$NS' udevadm test --action=add /sys/class/net/$1 2>/dev/null" | udevadm_props
 }
 unmanaged() { udev_props "$1" | grep -qx NM_UNMANAGED=1; }
 # udevadm test must have worked (it lists the interface), without NM_UNMANAGED.

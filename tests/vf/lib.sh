@@ -168,7 +168,7 @@ plain() {
 
 expect() { # NAME TEST...
         local n=$1; shift
-        if "$@"; then pass "$n"; else fail "$n" "rc=$rc writes='$writes' out: $(echo "$out" | tail -4 | tr '\n' '|')"; fi
+        if "$@"; then pass "$n"; else fail "$n" "rc=$rc writes='${writes:-}' out: $(echo "$out" | tail -4 | tr '\n' '|')"; fi
 }
 has() { grep -qF -- "$1" <<<"$out"; }
 numvfs() { cat "$1/sriov_numvfs"; }
