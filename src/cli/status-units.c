@@ -50,9 +50,9 @@ void units_close(void) {
         bus = sd_bus_flush_close_unref(bus);
 }
 
-struct val unit_active_state(const char *unit) {
+static struct val unit_property(const char *unit, const char *property) {
         sd_bus_error error = SD_BUS_ERROR_NULL;
-        _cleanup_free_ char *path = NULL, *state = NULL;
+        _cleanup_free_ char *path = NULL, *value = NULL;
         int r;
 
         if (!bus)
@@ -60,13 +60,21 @@ struct val unit_active_state(const char *unit) {
         r = sd_bus_path_encode("/org/freedesktop/systemd1/unit", unit, &path);
         if (r >= 0)
                 r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, "org.freedesktop.systemd1.Unit",
-                                               "ActiveState", &error, &state);
+                                               property, &error, &value);
         if (r < 0) {
-                log_debug("Failed to get the state of %s: %s", unit, error.message ? error.message : strerror(-r));
+                log_debug("Failed to get the %s of %s: %s", property, unit, error.message ? error.message : strerror(-r));
                 sd_bus_error_free(&error);
                 return val_unknown();
         }
-        return val_str(state);
+        return val_str(value);
+}
+
+struct val unit_active_state(const char *unit) {
+        return unit_property(unit, "ActiveState");
+}
+
+struct val unit_load_state(const char *unit) {
+        return unit_property(unit, "LoadState");
 }
 
 /* "current" when the file in the generator's output is what plan makes now. */
@@ -86,9 +94,15 @@ static void libvirt_objects(struct status *st, const struct plan *loaded, const 
                 struct obj *o = obj_new(st, "libvirt", lv->services[i], lv->loc.line > 0 ? &lv->loc : NULL);
 
                 o->unit = xstrdup(lv->services[i]);
+                struct val load = unit_load_state(o->unit);
+                /* A service that is not installed (Debian ships no virtqemud.service): its
+                 * drop-in orders nothing, which is fine, but it is not "ok" either. */
+                bool absent = load.type == VAL_STR && streq(load.s, "not-found");
+
+                obj_compare(o, "load_state", val_null(), load);
                 /* Whether libvirt runs is the admin's business: shown, not compared. */
-                obj_compare(o, "active_state", val_null(), unit_active_state(o->unit));
-                obj_compare(o, "dropin", val_str(plan_find(now, relpath) ? "current" : "absent"),
+                obj_compare(o, "active_state", val_null(), absent ? val_null() : unit_active_state(o->unit));
+                obj_compare(o, "dropin", absent ? val_null() : val_str(plan_find(now, relpath) ? "current" : "absent"),
                             have_loaded ? file_state(loaded, now, relpath) : val_unknown());
         }
 }

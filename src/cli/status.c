@@ -153,15 +153,22 @@ struct item *obj_find_item(const struct obj *o, const char *key) {
         return NULL;
 }
 
-static enum state obj_finish(struct obj *o) {
-        /* An object with nothing to compare is fine as it is. */
+static enum state obj_finish(struct obj *o, bool top) {
+        /* An object with nothing to compare is fine as it is; a top-level one whose every
+         * value is only shown (a libvirt service that is not installed) is for information. */
         enum state s = STATE_OK;
+        bool all_info = top && o->n_items > 0 && o->n_members == 0;
 
-        for (size_t i = 0; i < o->n_items; i++)
+        for (size_t i = 0; i < o->n_items; i++) {
                 if (o->items[i].state > s)
                         s = o->items[i].state;
+                if (o->items[i].state != STATE_INFO)
+                        all_info = false;
+        }
+        if (all_info)
+                s = STATE_INFO;
         for (size_t i = 0; i < o->n_members; i++) {
-                enum state m = obj_finish(o->members[i]);
+                enum state m = obj_finish(o->members[i], false);
                 if (m > s)
                         s = m;
         }
@@ -172,7 +179,7 @@ static enum state obj_finish(struct obj *o) {
 void status_finish(struct status *st) {
         st->state = STATE_OK;
         for (size_t i = 0; i < st->n_objs; i++) {
-                enum state s = obj_finish(st->objs[i]);
+                enum state s = obj_finish(st->objs[i], true);
                 if (s > st->state)
                         st->state = s;
         }

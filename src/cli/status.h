@@ -115,3 +115,5 @@ int units_open(void);
 void units_close(void);
 /* ActiveState of a unit ("active", "failed", ...), or VAL_UNKNOWN without a bus. */
 struct val unit_active_state(const char *unit);
+/* LoadState ("loaded", "not-found", "masked", ...), or VAL_UNKNOWN without a bus. */
+struct val unit_load_state(const char *unit);

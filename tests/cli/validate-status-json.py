@@ -13,7 +13,7 @@ import sys
 
 STATES = {"ok", "drift", "unknown"}
 SETTING_STATES = STATES | {"info"}
-STRINGS = {"active_state", "pci_address", "netdev", "driver", "kind", "link", "master", "mount", "mac",
+STRINGS = {"load_state", "active_state", "pci_address", "netdev", "driver", "kind", "link", "master", "mount", "mac",
            "vlan_protocol", "protocol", "link_state", "dropin", "output"}
 BOOLEANS = {"present", "supported", "autoprobe", "up", "trust", "spoof_check", "stp", "vlan_filtering"}
 ENUMS = {
@@ -103,7 +103,7 @@ def check_object(where, obj, kinds, expected_kinds, top):
         problem(where, "a configured object without source")
     if obj["unit"] is not None and not isinstance(obj["unit"], str):
         problem(where, "unit is neither null nor a string")
-    if obj["state"] not in STATES:
+    if obj["state"] not in SETTING_STATES:
         problem(where, f"state {obj['state']!r}")
 
     keys, member_kinds = kinds[kind]
@@ -132,8 +132,10 @@ def check_object(where, obj, kinds, expected_kinds, top):
     else:
         for i, mem in enumerate(obj["members"]):
             states.append(check_object(f"{where}.members[{i}]", mem, kinds, member_kinds, False))
-    if obj["state"] != worst(states):
-        problem(where, f"state {obj['state']!r}, but its settings and members say {worst(states)!r}")
+    # a top-level object with values, all of them info, and no members is info itself
+    want = "info" if top and states and not obj["members"] and set(states) == {"info"} else worst(states)
+    if obj["state"] != want:
+        problem(where, f"state {obj['state']!r}, but its settings and members say {want!r}")
     return obj["state"]
 
 

@@ -174,6 +174,27 @@ else
         skip vlan "hostvirt-vlan@.service is not installed yet (issue 4): NOT TESTED"
 fi
 
+# --- hostvirt status: the libvirt services as systemd has them --------------------------
+# (the VFs live in a fake sysfs, so the status as a whole may well show drift: only the
+# libvirt objects are looked at here)
+st=$(hostvirt status 2>&1 || true)
+echo "$st" >/hvresult/status.txt
+# libvirt_field SERVICE FIELD: a value of the [Libvirt] SERVICE block ("state": its header's)
+libvirt_field() {
+        awk -v svc="$1" -v key="$2" '
+                /^\[/ { inblk = ($0 ~ "^\\[Libvirt\\] " svc "[ :]"); if (inblk && key == "state") { sub(/.*: /, ""); print } ; next }
+                inblk && $1 == key { print $2 }' <<<"$st"
+}
+check_eq status-libvirtd-load-state loaded "$(libvirt_field libvirtd.service load_state)"
+check_eq status-libvirtd-state ok "$(libvirt_field libvirtd.service state)"
+vq=$(unit_prop virtqemud.service LoadState)
+check_eq status-virtqemud-load-state "$vq" "$(libvirt_field virtqemud.service load_state)"
+check_eq status-virtqemud-state "$([ "$vq" = not-found ] && echo info || echo ok)" "$(libvirt_field virtqemud.service state)"
+
+# --- the record directories: tmpfiles.d's, not the units' ------------------------------
+check record-dirs-made-at-boot test -d /run/hostvirt/net -a -d /run/hostvirt/hugepages
+check_eq record-dir-net-owner "755 root root" "$(stat -c '%a %U %G' /run/hostvirt/net)"
+
 # --- nothing of ours failed ---------------------------------------------------------
 failed=$(systemctl list-units --failed --plain --no-legend 'interface-vf@*' 'hostvirt-*' '*.mount' | awk '{print $1}')
 check_eq none-of-ours-failed "" "$failed"
