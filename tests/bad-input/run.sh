@@ -35,14 +35,20 @@ for c in "$here"/[0-9][0-9]-*/; do
 done
 
 # --- unreadable files and directories ------------------------------------------------------------
-if ! setpriv --bounding-set -dac_override,-dac_read_search true 2>/dev/null; then
+# As another user, mode 000 refuses the read by itself.  As root it does not
+# (CAP_DAC_OVERRIDE): the generator then runs with CAP_DAC_OVERRIDE and
+# CAP_DAC_READ_SEARCH out of its bounding set, still uid 0, as at boot.
+if [ "$(id -u)" != 0 ]; then
+        unreadable() { env -u SYSTEMD_VIRTUALIZATION HOSTVIRT_ROOT="$1" "$GEN" "$2"; }
+elif setpriv --bounding-set -dac_override,-dac_read_search true 2>/dev/null; then
+        unreadable() { # ROOT OUT: the generator as root, minus the capabilities that read anything
+                env -u SYSTEMD_VIRTUALIZATION HOSTVIRT_ROOT="$1" \
+                        setpriv --bounding-set -dac_override,-dac_read_search "$GEN" "$2"
+        }
+else
         skip unreadable "setpriv cannot drop capabilities here"
         finish
 fi
-unreadable() { # ROOT OUT: the generator as root, minus the capabilities that read anything
-        env -u SYSTEMD_VIRTUALIZATION HOSTVIRT_ROOT="$1" \
-                setpriv --bounding-set -dac_override,-dac_read_search "$GEN" "$2"
-}
 root=$(mktempdir); out=$(mktempdir)
 mkdir -p "$root/etc/hostvirt" "$root/usr/lib/hostvirt/private"
 printf '[SR-IOV secret0]\nVirtualFunctions = 1\n' > "$root/etc/hostvirt/10-secret.conf"
@@ -65,7 +71,17 @@ check unreadable-rest-emitted test -e "$out/interface-vf@ok1.service.d/50-hostvi
 check unreadable-nothing-of-it-emitted test ! -e "$out/interface-vf@secret0.service.d" -a \
         ! -e "$out/interface-vf@hidden3.service.d"
 # and the same tree with the capabilities: everything is read (the test above is not vacuous)
-out2=$(mktempdir)
-env -u SYSTEMD_VIRTUALIZATION HOSTVIRT_ROOT="$root" "$GEN" "$out2" 2>/dev/null || true
-check unreadable-readable-with-caps test -e "$out2/interface-vf@secret0.service.d/50-hostvirt.conf"
+if [ "$(id -u)" = 0 ]; then
+        out2=$(mktempdir)
+        env -u SYSTEMD_VIRTUALIZATION HOSTVIRT_ROOT="$root" "$GEN" "$out2" 2>/dev/null || true
+        check unreadable-readable-with-caps test -e "$out2/interface-vf@secret0.service.d/50-hostvirt.conf"
+else
+        chmod 644 "$root/etc/hostvirt/10-secret.conf"; chmod 755 "$root/usr/lib/hostvirt/private" "$root/run/hostvirt"
+        out2=$(mktempdir)
+        env -u SYSTEMD_VIRTUALIZATION HOSTVIRT_ROOT="$root" "$GEN" "$out2" 2>/dev/null || true
+        check unreadable-readable-with-modes test -e "$out2/interface-vf@secret0.service.d/50-hostvirt.conf" -a \
+                -e "$out2/interface-vf@hidden3.service.d/50-hostvirt.conf"
+fi
+# (the temporary tree is removed at exit; as another user it needs its modes back for that)
+chmod -R u+rwX "$root" 2>/dev/null || true
 finish

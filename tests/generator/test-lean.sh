@@ -17,6 +17,11 @@ case "$needed" in
                 ;;
 esac
 
+# Without strace nothing below can be observed: that is a failure, never a pass.
+if ! command -v strace >/dev/null; then
+        fail syscalls "strace is not installed (Debian package strace): no fork, socket and write checks can run"
+        finish
+fi
 root=$(mktempdir); out=$(mktempdir)
 mkdir -p "$root/etc/hostvirt" && cp "$SRCDIR"/conf.d/*.conf "$root/etc/hostvirt/"
 log=$(mktempdir)/strace
@@ -24,6 +29,12 @@ rc=0
 HOSTVIRT_ROOT=$root ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
         strace -f -qq -e signal=none -o "$log" "$GEN" "$out" 2>/dev/null || rc=$?
 [ -n "$(ls -A "$out")" ] && pass "emits-units-for-example (rc=$rc)" || fail emits-units-for-example "no output, rc=$rc"
+# the trace must show the run (the generator's own execve and exit_group), or every
+# check below would pass on an empty log
+if ! grep -qE "^[0-9]+ +execve\(\"$GEN\"" "$log" 2>/dev/null || ! grep -qE '^[0-9]+ +exit_group\(' "$log"; then
+        fail strace-saw-the-run "no execve and exit of $GEN in the trace (strace rc=$rc): $(head -c 300 "$log" 2>/dev/null)"
+        finish
+fi
 
 bad=$(grep -E '^[0-9]+ +(fork|vfork|clone|clone3|execve|execveat)\(' "$log" | tail -n +2 || true)
 [ -z "$bad" ] && pass no-fork-or-exec || fail no-fork-or-exec "$bad"
