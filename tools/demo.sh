@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/deps.sh
-[ -f build/build.ninja ] || meson setup build --prefix=/usr >/dev/null
+# (meson says what went wrong on stdout: shown only then)
+if [ ! -f build/build.ninja ] && ! out=$(meson setup build --prefix=/usr 2>&1); then
+        echo "$out" >&2; exit 1
+fi
 ninja -C build >/dev/null
 
 root=$(mktemp -d); out=$(mktemp -d); trap 'rm -rf "$root" "$out"' EXIT

@@ -16,7 +16,8 @@ for a in "$@"; do
 done
 # shellcheck disable=SC1091
 . /etc/os-release
-pkgs=(meson ninja-build gcc pkg-config libinih-dev libmnl-dev libudev-dev libsystemd-dev systemd udev scdoc)
+# (libc6-dev: gcc only recommends it, and packages are installed without recommends)
+pkgs=(meson ninja-build gcc libc6-dev pkg-config libinih-dev libmnl-dev libudev-dev libsystemd-dev systemd udev scdoc)
 case ${VERSION_CODENAME:-} in
 bookworm) ;;                    # systemd.pc and udev.pc are in systemd and udev
 trixie|*)

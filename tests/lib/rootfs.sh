@@ -15,6 +15,8 @@
 #   pkg   a clean build environment as Debian's buildds have it (essential +
 #         build-essential) plus `apt-get build-dep` of debian/control, and an
 #         unprivileged user "builder" to build as
+#   base  the debootstrap --variant=minbase tree itself, as a fresh install of
+#         the release has it (the quick-start test starts from it)
 #   lint  lintian and hardening-check (devscripts), to check the packages
 #         built in pkg, and systemd and udev, so that the package can be
 #         installed and run there
@@ -204,11 +206,12 @@ main() {
         key=$(echo "$RELEASE base $SETUP_VERSION" | sha256sum | cut -c1-12)
         BASE=$(publish "base-$RELEASE" "$key" build_base)
         case $FLAVOR in
+        base) echo "$BASE"; return 0 ;;
         boot) key=$(echo "$RELEASE ${BOOT_PACKAGES[*]} $SETUP_VERSION" | sha256sum | cut -c1-12) ;;
         dev) key=$(cat "$SRCDIR/tools/deps.sh" - <<<"$RELEASE $SETUP_VERSION" | sha256sum | cut -c1-12) ;;
         pkg) key=$(cat "$SRCDIR/debian/control" - <<<"$RELEASE $SETUP_VERSION" | sha256sum | cut -c1-12) ;;
         lint) key=$(echo "$RELEASE lintian devscripts systemd udev $SETUP_VERSION" | sha256sum | cut -c1-12) ;;
-        *) log "unknown flavor $FLAVOR (boot, dev, pkg or lint)"; exit 1 ;;
+        *) log "unknown flavor $FLAVOR (base, boot, dev, pkg or lint)"; exit 1 ;;
         esac
         publish "$FLAVOR-$RELEASE" "$key" "build_$FLAVOR"
 }
