@@ -3,7 +3,8 @@
 # against netplan's generator on an equivalent YAML, measured in the same run, on:
 #   example  the shipped conf.d/example.conf (netplan: its VFs, VLAN and bridge)
 #   1000     a host with 1000 SR-IOV PFs of 8 VFs each
-# Last, the processes our units cost during a boot of the integration container.
+# Last, the processes our units cost during a boot of the integration container, on
+# Debian 12 and 13.
 # netplan is timed twice: its systemd generator binary (/usr/libexec/netplan/generate,
 # what runs at boot, like ours) and the `netplan generate` command.
 # Prints hyperfine's table, then the ratios of the medians, then each
@@ -96,13 +97,17 @@ for r in json.load(open(sys.argv[1]))["results"]:
 done
 
 # Processes at boot: the integration suite's boot scenario under process accounting
-# (tests/integration/acct-init.c, boot-execs.py).  A real systemd 252 in systemd-nspawn;
-# needs root, and the acct-init the build makes.
-echo
-echo "=== processes during a boot of the integration container (scenario boot)"
-if [ "$(id -u)" = 0 ] && [ -x "$BUILDDIR/tests/integration/acct-init" ]; then
-        BUILDDIR=$BUILDDIR "$SRCDIR/tests/integration/nspawn-boot.sh" boot >/dev/null 2>&1 || true
-        cat "$BUILDDIR/meson-logs/integration/boot/boot-execs.txt" 2>/dev/null || echo "(no process accounting record)"
-else
-        echo "(skipped: needs root and a build with the integration suite)"
-fi
+# (tests/integration/acct-init.c, boot-execs.py), a real systemd in systemd-nspawn: 252 on
+# bookworm, 257 on trixie.  Needs root, and the acct-init the build makes.
+for release in bookworm trixie; do
+        echo
+        echo "=== processes during a boot of the integration container ($release, scenario boot)"
+        if [ "$(id -u)" = 0 ] && [ -x "$BUILDDIR/tests/integration/acct-init" ]; then
+                rm -f "$BUILDDIR/meson-logs/integration/$release/boot/boot-execs.txt"
+                BUILDDIR=$BUILDDIR bash "$SRCDIR/tests/integration/nspawn-boot.sh" "$release" boot >/dev/null 2>&1 || true
+                cat "$BUILDDIR/meson-logs/integration/$release/boot/boot-execs.txt" 2>/dev/null ||
+                        echo "(no process accounting record: see $BUILDDIR/meson-logs/integration/$release/boot/)"
+        else
+                echo "(skipped: needs root and a build with the integration suite)"
+        fi
+done
