@@ -5,6 +5,10 @@
 # tests/lib/rootfs.sh), so the cache is never written:
 #
 #   in-root.sh [--ro SRC:DST]... [--rw SRC:DST]... [--env NAME=VALUE]... TREE CMD [ARG...]
+#   in-root.sh --in-place [...] TREE CMD [ARG...]
+#
+# --in-place writes the tree itself (rootfs.sh, while it makes one: the tree
+# need not be complete yet).
 #
 # Inside: the tree (lower) under a tmpfs upper layer, a fresh /proc, the
 # host's /sys and /dev (hugepages and network namespaces are the real
@@ -14,9 +18,10 @@
 # LANG, CI and the --env ones).  All in a private mount namespace: nothing
 # stays mounted afterwards.  Exit status: the command's.
 set -euo pipefail
-binds=() envs=()
+binds=() envs=() in_place=no
 while [ $# -gt 0 ]; do
         case $1 in
+        --in-place) in_place=yes; shift ;;
         --ro) binds+=("ro:$2"); shift 2 ;;
         --rw) binds+=("rw:$2"); shift 2 ;;
         --env) envs+=("$2"); shift 2 ;;
@@ -25,7 +30,7 @@ while [ $# -gt 0 ]; do
 done
 TREE=${1:?usage: in-root.sh [--ro SRC:DST]... [--rw SRC:DST]... [--env N=V]... TREE CMD...}
 shift
-[ -f "$TREE/.hostvirt-complete" ] || { echo "in-root.sh: $TREE is not a complete tree" >&2; exit 1; }
+[ $in_place = yes ] || [ -f "$TREE/.hostvirt-complete" ] || { echo "in-root.sh: $TREE is not a complete tree" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "in-root.sh: needs root (mounts, chroot)" >&2; exit 1; }
 W=$(mktemp -d /tmp/hostvirt-in-root.XXXXXX)
 trap 'rm -rf "$W"' EXIT
@@ -34,12 +39,16 @@ envs+=("CI=${CI:-}")
 [ ${#binds[@]} -eq 0 ] || printf '%s\0' "${binds[@]}" >"$W/binds"
 printf '%s\0' "${envs[@]}" >"$W/envs"
 unshare -m --propagation private bash -ec '
-        W=$1 TREE=$2; shift 2
-        mkdir -p "$W/upper" "$W/merged"
-        mount -t tmpfs -o mode=755 tmpfs "$W/upper"
-        mkdir -p "$W/upper/u" "$W/upper/w"
-        mount -t overlay overlay -o "lowerdir=$TREE,upperdir=$W/upper/u,workdir=$W/upper/w" "$W/merged"
-        M=$W/merged
+        W=$1 TREE=$2 IN_PLACE=$3; shift 3
+        if [ "$IN_PLACE" = yes ]; then
+                M=$TREE
+        else
+                mkdir -p "$W/upper" "$W/merged"
+                mount -t tmpfs -o mode=755 tmpfs "$W/upper"
+                mkdir -p "$W/upper/u" "$W/upper/w"
+                mount -t overlay overlay -o "lowerdir=$TREE,upperdir=$W/upper/u,workdir=$W/upper/w" "$W/merged"
+                M=$W/merged
+        fi
         mount -t proc proc "$M/proc"
         mount --rbind /sys "$M/sys"
         mount --rbind /dev "$M/dev"
@@ -58,4 +67,4 @@ unshare -m --propagation private bash -ec '
         mapfile -d "" -t envs <"$W/envs"
         exec chroot "$M" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
                 HOME=/root LANG=C.UTF-8 TERM=dumb "${envs[@]}" "$@"
-' in-root "$W" "$TREE" "$@"
+' in-root "$W" "$TREE" "$in_place" "$@"

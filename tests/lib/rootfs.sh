@@ -79,24 +79,15 @@ ensure_tools() {
         fi
 }
 
-# in_tree TREE CMD...: CMD chrooted into TREE (written in place), with /proc,
-# /sys, /dev and the host's resolv.conf, in a private mount namespace so that
-# nothing stays mounted.  No daemon is started by a package's maintainer
-# scripts: there is no /run/systemd/system and policy-rc.d refuses.
+# in_tree TREE CMD...: CMD chrooted into TREE, written in place (in-root.sh
+# --in-place: /proc, /sys, /dev, the host's resolv.conf, in a private mount
+# namespace, so that nothing stays mounted).  No daemon is started by a
+# package's maintainer scripts: there is no /run/systemd/system, and
+# policy-rc.d refuses.
 in_tree() {
         local tree=$1
         shift
-        unshare -m --propagation private bash -ec '
-                T=$1; shift
-                mount -t proc proc "$T/proc"
-                mount --rbind /sys "$T/sys"
-                mount --rbind /dev "$T/dev"
-                mount -t tmpfs tmpfs "$T/run"
-                mount -t tmpfs tmpfs "$T/tmp"
-                [ -f /etc/resolv.conf ] && cp -L /etc/resolv.conf "$T/etc/resolv.conf" || true
-                exec chroot "$T" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-                        DEBIAN_FRONTEND=noninteractive "$@"
-        ' in-tree "$tree" "$@"
+        "$HERE/in-root.sh" --in-place --env DEBIAN_FRONTEND=noninteractive "$tree" "$@"
 }
 
 apt_install() { # TREE PACKAGE...
