@@ -16,13 +16,9 @@
 # usage: boot.sh BUILDDIR SRCDIR [ROUNDS]   (ninja -C build bench-boot; ROUNDS default 5,
 #        or BENCH_BOOT_ROUNDS).  Needs root.  Raw figures: BUILDDIR/bench-boot/boots.tsv.
 set -euo pipefail
-BUILDDIR=$(realpath "${1:?}") SRCDIR=$(realpath "${2:?}")
+. "$(dirname "$0")/lib-boot.sh"
+bench_boot_setup boot "${1:-}" "${2:-}"
 ROUNDS=${3:-${BENCH_BOOT_ROUNDS:-5}}
-[ "$(id -u)" = 0 ] || { echo "bench/boot.sh: needs root (systemd-nspawn)" >&2; exit 1; }
-STAMP=$BUILDDIR/bench/hvstamp.so
-[ -f "$STAMP" ] || { echo "bench/boot.sh: no $STAMP (ninja -C $BUILDDIR bench-boot builds it)" >&2; exit 1; }
-OUT=$BUILDDIR/bench-boot
-rm -rf "$OUT"; mkdir -p "$OUT"
 TSV=$OUT/boots.tsv
 : >"$TSV"
 variants=(shipped cut off peer)

@@ -15,13 +15,9 @@
 # usage: directives.sh BUILDDIR SRCDIR [REPEAT]   (ninja -C build bench-directives;
 #        REPEAT default 5, or BENCH_REPEAT).  Needs root.  Raw: BUILDDIR/bench-directives/.
 set -euo pipefail
-BUILDDIR=$(realpath "${1:?}") SRCDIR=$(realpath "${2:?}")
+. "$(dirname "$0")/lib-boot.sh"
+bench_boot_setup directives "${1:-}" "${2:-}"
 REPEAT=${3:-${BENCH_REPEAT:-5}}
-[ "$(id -u)" = 0 ] || { echo "bench/directives.sh: needs root (systemd-nspawn)" >&2; exit 1; }
-STAMP=$BUILDDIR/bench/hvstamp.so
-[ -f "$STAMP" ] || { echo "bench/directives.sh: no $STAMP (ninja -C $BUILDDIR bench-directives builds it)" >&2; exit 1; }
-OUT=$BUILDDIR/bench-directives
-rm -rf "$OUT"; mkdir -p "$OUT"
 for release in bookworm trixie; do
         res=$BUILDDIR/meson-logs/integration/$release/bench-directives
         BENCH_STAMP=$STAMP BENCH_REPEAT=$REPEAT BUILDDIR=$BUILDDIR SRCDIR=$SRCDIR HOSTVIRT_TEST_TIMEOUT=900 \
