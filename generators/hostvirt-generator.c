@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "cmdline.h"
-#include "conf.h"
+#include "model.h"
 #include "emit.h"
 #include "log.h"
 #include "root.h"
@@ -25,6 +25,7 @@ static bool in_initrd(void) {
 
 static int run(const char *dest) {
         struct conf *c = NULL;
+        struct diag diag = {};
         struct emitter *e;
         int r;
 
@@ -40,7 +41,7 @@ static int run(const char *dest) {
                 return 0;
         }
 
-        r = conf_load(&c, NULL);
+        r = conf_load_all(&c, NULL, &diag);
         if (r < 0)
                 return log_error_errno(r, "Failed to load the configuration: %m");
 
@@ -53,7 +54,7 @@ static int run(const char *dest) {
         emitter_free(e);
 
         /* Everything valid has been written; any config error still fails us (visible in
-         * systemctl status / the journal), as the contract asks. */
+         * systemctl status / the journal): see hostvirt-generator(8). */
         if (r >= 0 && c->n_errors > 0)
                 r = -EINVAL;
         conf_free(c);

@@ -52,103 +52,103 @@ static int pf_numa_node(const struct conf_sriov *pf) {
 }
 
 /* Driver= names a PCI driver that is not loaded now: binding would fail until something loads it. */
-static void check_driver(const struct conf_loc *loc, const char *title, const char *driver) {
+static void host_check_driver(struct diag *d, const struct conf_loc *loc, const char *title, const char *driver) {
         if (!driver || sys_exists("bus/pci/drivers", driver))
                 return;
-        diag_warning(loc->file, loc->line, "%s: Driver=%s is not loaded on this host now "
+        diag_warning(d, loc->file, loc->line, "%s: Driver=%s is not loaded on this host now "
                      "(no /sys/bus/pci/drivers/%s; load its module at boot, e.g. in /etc/modules-load.d/)",
                      title, driver, driver);
 }
 
-static void check_pf(const struct conf_sriov *pf) {
+static void check_pf(struct diag *d, const struct conf_sriov *pf) {
         _cleanup_free_ char *dev = pf_dev(pf), *numvfs = xasprintf("%s/sriov_numvfs", dev),
                             *totalvfs = xasprintf("%s/sriov_totalvfs", dev);
         _cleanup_free_ char *title = xasprintf("[SR-IOV %s]", pf->name);
         unsigned long long total;
 
-        check_driver(&pf->loc, title, pf->driver);
+        host_check_driver(d, &pf->loc, title, pf->driver);
         for (size_t i = 0; i < pf->n_vfs; i++) {
                 _cleanup_free_ char *vf_title = xasprintf("[VF %s:%u]", pf->name, pf->vfs[i]->index);
-                check_driver(&pf->vfs[i]->loc, vf_title, pf->vfs[i]->set.driver);
+                host_check_driver(d, &pf->vfs[i]->loc, vf_title, pf->vfs[i]->set.driver);
         }
 
         if (access(dev, F_OK) < 0) {
-                diag_warning(pf->loc.file, pf->loc.line, "%s: no such %s on this host now", title,
+                diag_warning(d, pf->loc.file, pf->loc.line, "%s: no such %s on this host now", title,
                              pf->is_pci ? "PCI device" : "network interface");
                 return;
         }
         if (access(numvfs, F_OK) < 0) {
-                diag_error(pf->loc.file, pf->loc.line, "%s: the device has no sriov_numvfs: it is not an SR-IOV "
+                diag_error(d, pf->loc.file, pf->loc.line, "%s: the device has no sriov_numvfs: it is not an SR-IOV "
                            "physical function (or its driver does not support SR-IOV)", title);
                 return;
         }
         /* Some devices (netdevsim) have no sriov_totalvfs: their limit shows only when applied. */
         if (read_uint(totalvfs, &total) >= 0 && pf->num_vfs > total)
-                diag_error(pf->loc.file, pf->loc.line, "%s: VirtualFunctions=%u exceeds what the device supports "
+                diag_error(d, pf->loc.file, pf->loc.line, "%s: VirtualFunctions=%u exceeds what the device supports "
                            "(sriov_totalvfs=%llu)", title, pf->num_vfs, total);
 }
 
-static void check_sriov(const struct conf *c) {
-        for (size_t i = 0; i < c->n_sriov; i++)
-                check_pf(c->sriov[i]);
+static void check_sriov(struct diag *d, const struct conf *c) {
+        for (size_t i = 0; i < CONF_N(c, SRIOV); i++)
+                check_pf(d, CONF_AT(c, SRIOV, conf_sriov, i));
 }
 
-static void check_hugepages(const struct conf *c) {
-        for (size_t i = 0; i < c->n_hugepages; i++) {
-                const struct conf_hugepages *h = c->hugepages[i];
+static void check_hugepages(struct diag *d, const struct conf *c) {
+        for (size_t i = 0; i < CONF_N(c, HUGEPAGES); i++) {
+                const struct conf_hugepages *h = CONF_AT(c, HUGEPAGES, conf_hugepages, i);
                 char kb[48];
 
                 snprintf(kb, sizeof(kb), "hugepages-%llukB", (unsigned long long) h->size_kb);
                 if (!sys_exists("kernel/mm/hugepages", kb))
-                        diag_error(h->loc.file, h->loc.line, "[Hugepages %s]: this host's kernel has no %s pages "
+                        diag_error(d, h->loc.file, h->loc.line, "[Hugepages %s]: this host's kernel has no %s pages "
                                    "(see /sys/kernel/mm/hugepages/)", h->name, h->name);
                 for (size_t k = 0; k < h->n_node_pages; k++)
                         if (!node_exists(h->node_pages[k].node))
-                                diag_error(h->loc.file, h->loc.line, "[Hugepages %s]: NodePages= names NUMA node %u, "
+                                diag_error(d, h->loc.file, h->loc.line, "[Hugepages %s]: NodePages= names NUMA node %u, "
                                            "which this host does not have", h->name, h->node_pages[k].node);
         }
 
         /* A PF whose NUMA node gets none of the per-node hugepages: guests using both cross nodes. */
-        for (size_t i = 0; i < c->n_sriov; i++) {
-                const struct conf_sriov *pf = c->sriov[i];
+        for (size_t i = 0; i < CONF_N(c, SRIOV); i++) {
+                const struct conf_sriov *pf = CONF_AT(c, SRIOV, conf_sriov, i);
                 int node = pf_numa_node(pf);
                 bool any_numa = false, near = false;
 
                 if (node < 0)
                         continue;
-                for (size_t j = 0; j < c->n_hugepages; j++)
-                        for (size_t k = 0; k < c->hugepages[j]->n_node_pages; k++) {
+                for (size_t j = 0; j < CONF_N(c, HUGEPAGES); j++)
+                        for (size_t k = 0; k < CONF_AT(c, HUGEPAGES, conf_hugepages, j)->n_node_pages; k++) {
                                 any_numa = true;
-                                if (c->hugepages[j]->node_pages[k].node == (unsigned) node &&
-                                    c->hugepages[j]->node_pages[k].pages > 0)
+                                if (CONF_AT(c, HUGEPAGES, conf_hugepages, j)->node_pages[k].node == (unsigned) node &&
+                                    CONF_AT(c, HUGEPAGES, conf_hugepages, j)->node_pages[k].pages > 0)
                                         near = true;
                         }
                 if (any_numa && !near)
-                        diag_warning(pf->loc.file, pf->loc.line, "[SR-IOV %s]: the PF is on NUMA node %d, but "
+                        diag_warning(d, pf->loc.file, pf->loc.line, "[SR-IOV %s]: the PF is on NUMA node %d, but "
                                      "NodePages= reserves no hugepages there", pf->name, node);
         }
 }
 
-static void check_net(const struct conf *c) {
-        for (size_t i = 0; i < c->n_vlans; i++) {
-                const struct conf_vlan *v = c->vlans[i];
+static void check_net(struct diag *d, const struct conf *c) {
+        for (size_t i = 0; i < CONF_N(c, VLAN); i++) {
+                const struct conf_vlan *v = CONF_AT(c, VLAN, conf_vlan, i);
                 if (!netdev_exists(v->link) && !conf_find_bridge(c, v->link) && !conf_find_vlan(c, v->link))
-                        diag_warning(v->loc.file, v->loc.line, "[VLAN %s]: Link=%s is neither declared nor an "
+                        diag_warning(d, v->loc.file, v->loc.line, "[VLAN %s]: Link=%s is neither declared nor an "
                                      "interface on this host now", v->name, v->link);
         }
-        for (size_t i = 0; i < c->n_bridges; i++) {
-                const struct conf_bridge *b = c->bridges[i];
+        for (size_t i = 0; i < CONF_N(c, BRIDGE); i++) {
+                const struct conf_bridge *b = CONF_AT(c, BRIDGE, conf_bridge, i);
                 for (size_t p = 0; p < b->n_ports; p++)
                         if (!netdev_exists(b->ports[p]) && !conf_find_vlan(c, b->ports[p]))
-                                diag_warning(b->loc.file, b->loc.line, "[Bridge %s]: port %s is neither declared "
+                                diag_warning(d, b->loc.file, b->loc.line, "[Bridge %s]: port %s is neither declared "
                                              "nor an interface on this host now", b->name, b->ports[p]);
         }
 }
 
-void check_cross(const struct conf *c) {
-        diag_hold();
-        check_sriov(c);
-        check_hugepages(c);
-        check_net(c);
-        diag_flush(c->files);
+void check_cross(const struct conf *c, struct diag *d) {
+        diag_hold(d);
+        check_sriov(d, c);
+        check_hugepages(d, c);
+        check_net(d, c);
+        diag_flush(d, c->files);
 }

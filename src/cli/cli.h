@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
-#include "conf.h"
+#include "model.h"
 
 /* Problems between sections and between the config and this host (sysfs, re-rooted). */
-void check_cross(const struct conf *c);
+void check_cross(const struct conf *c, struct diag *d);

@@ -17,7 +17,7 @@
 
 #include "cli.h"
 #include "cmdline.h"
-#include "conf.h"
+#include "model.h"
 #include "emit.h"
 #include "log.h"
 #include "netlink.h"
@@ -35,17 +35,18 @@ static bool arg_diff;
 
 static int verb_check(int argc, char *argv[]) {
         struct conf *c = NULL;
+        struct diag diag = { .quiet = arg_quiet };
         unsigned errors, warnings;
-        size_t objects;
+        size_t objects = 0;
 
-        diag_set_quiet(arg_quiet);
-        (void) conf_load(&c, argc > 0 ? argv : NULL);
-        check_cross(c);
-        diag_set_quiet(false);
+        (void) conf_load_all(&c, argc > 0 ? argv : NULL, &diag);
+        check_cross(c, &diag);
 
-        errors = diag_n_errors();
-        warnings = diag_n_warnings();
-        objects = c->n_sriov + c->n_vfs + c->n_hugepages + c->n_vlans + c->n_bridges;
+        errors = diag.n_errors;
+        warnings = diag.n_warnings;
+        for (size_t i = 0; kinds_all[i]; i++)
+                if (!kinds_all[i]->singleton)
+                        objects += c->objs[i].n;
         if (!arg_quiet)
                 printf("%zu file%s, %zu valid section%s, %u error%s, %u warning%s\n",
                        c->n_files, c->n_files == 1 ? "" : "s", objects, objects == 1 ? "" : "s",
@@ -91,7 +92,7 @@ static int verb_plan(int argc, char *argv[]) {
         if (!cmdline_hostvirt_enabled())
                 log_notice("Note: hostvirt=0 is on the kernel command line: the generator emits nothing at boot.");
 
-        (void) conf_load(&c, NULL);
+        (void) conf_load_all(&c, NULL, &(struct diag) {});
         if (arg_diff) {
                 r = plan_print_diff(c);
                 if (r >= 0 && c->n_errors > 0)
@@ -127,9 +128,7 @@ static int verb_status(int argc, char *argv[]) {
                 return EXIT_USAGE;
         }
         /* Config problems are `hostvirt check`'s to explain; here they only count. */
-        diag_set_quiet(true);
-        (void) conf_load(&c, NULL);
-        diag_set_quiet(false);
+        (void) conf_load_all(&c, NULL, &(struct diag) { .quiet = true });
         if (c->n_errors > 0 && !arg_quiet)
                 log_warning("The configuration has %u error%s: sections with errors are not shown "
                             "(see 'hostvirt check').", c->n_errors, c->n_errors == 1 ? "" : "s");

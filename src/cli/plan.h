@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "conf.h"
+#include "model.h"
 
 /* Where systemd runs generators with their first (normal priority) output directory. */
 #define GENERATOR_OUTPUT_DIR "/run/systemd/generator"

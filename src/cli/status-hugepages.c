@@ -188,6 +188,6 @@ static void status_size(struct status *st, const struct conf_hugepages *h) {
 }
 
 void status_hugepages(struct status *st) {
-        for (size_t i = 0; i < st->conf->n_hugepages; i++)
-                status_size(st, st->conf->hugepages[i]);
+        for (size_t i = 0; i < CONF_N(st->conf, HUGEPAGES); i++)
+                status_size(st, CONF_AT(st->conf, HUGEPAGES, conf_hugepages, i));
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * status of [VLAN X] and [Bridge X]: the devices as rtnetlink describes
- * them in this network namespace (netlink is not re-rooted: CONTRACT 5).
+ * them in this network namespace (netlink is not re-rooted by HOSTVIRT_ROOT: docs/DESIGN.md, Tests).
  */
 #include <errno.h>
 #include <net/if.h>
@@ -59,9 +59,9 @@ static void common_items(struct obj *o, const struct dev *d, const char *kind, u
 
 /* The bridge whose Ports= lists name (the loader put Bridge= there too). */
 static const char *bridge_of(const struct conf *c, const char *name) {
-        for (size_t i = 0; i < c->n_bridges; i++)
-                if (strv_contains(c->bridges[i]->ports, name))
-                        return c->bridges[i]->name;
+        for (size_t i = 0; i < CONF_N(c, BRIDGE); i++)
+                if (strv_contains(CONF_AT(c, BRIDGE, conf_bridge, i)->ports, name))
+                        return CONF_AT(c, BRIDGE, conf_bridge, i)->name;
         return NULL;
 }
 
@@ -117,8 +117,8 @@ static void status_bridge(struct status *st, const struct conf_bridge *b) {
 }
 
 void status_net(struct status *st) {
-        for (size_t i = 0; i < st->conf->n_vlans; i++)
-                status_vlan(st, st->conf->vlans[i]);
-        for (size_t i = 0; i < st->conf->n_bridges; i++)
-                status_bridge(st, st->conf->bridges[i]);
+        for (size_t i = 0; i < CONF_N(st->conf, VLAN); i++)
+                status_vlan(st, CONF_AT(st->conf, VLAN, conf_vlan, i));
+        for (size_t i = 0; i < CONF_N(st->conf, BRIDGE); i++)
+                status_bridge(st, CONF_AT(st->conf, BRIDGE, conf_bridge, i));
 }

@@ -160,6 +160,6 @@ static void status_pf(struct status *st, const struct conf_sriov *pf) {
 }
 
 void status_sriov(struct status *st) {
-        for (size_t i = 0; i < st->conf->n_sriov; i++)
-                status_pf(st, st->conf->sriov[i]);
+        for (size_t i = 0; i < CONF_N(st->conf, SRIOV); i++)
+                status_pf(st, CONF_AT(st->conf, SRIOV, conf_sriov, i));
 }

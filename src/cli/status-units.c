@@ -87,7 +87,7 @@ static struct val file_state(const struct plan *loaded, const struct plan *now, 
 }
 
 static void libvirt_objects(struct status *st, const struct plan *loaded, const struct plan *now, bool have_loaded) {
-        const struct conf_libvirt *lv = &st->conf->libvirt;
+        const struct conf_libvirt *lv = conf_libvirt(st->conf);
 
         for (size_t i = 0; i < lv->n_services; i++) {
                 _cleanup_free_ char *relpath = xasprintf("%s.d/50-hostvirt.conf", lv->services[i]);

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "conf.h"
+#include "model.h"
 
 struct nl;
 

@@ -25,7 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "model.h"
 #include "log.h"
 #include "root.h"
 #include "util.h"
@@ -549,9 +549,7 @@ static int load_section(const char *size, struct conf **ret_conf, struct conf_hu
 
         /* The generator has already reported every config problem at boot; here
          * only our own section matters, and it is missing if it was invalid. */
-        diag_set_quiet(true);
-        r = conf_load(&c, NULL);
-        diag_set_quiet(false);
+        r = conf_load_all(&c, NULL, &(struct diag) { .quiet = true });
         if (r < 0)
                 return log_error_errno(r, "Failed to load the configuration: %m");
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "model.h"
 #include "log.h"
 #include "net.h"
 #include "netlink.h"
@@ -32,9 +32,10 @@ static int usage(void) {
 
 static int start(struct nl *nl, bool is_vlan, const char *name) {
         _cleanup_(conf_freep) struct conf *c = NULL;
+        struct diag diag = {};
         int r;
 
-        r = conf_load(&c, NULL);
+        r = conf_load_all(&c, NULL, &diag);
         if (r < 0)
                 return log_error_errno(r, "Failed to load the configuration: %m");
 

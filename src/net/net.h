@@ -15,7 +15,7 @@
  * undoes what it did before it returns.
  */
 
-#include "conf.h"
+#include "model.h"
 #include "netlink.h"
 
 int vlan_start(struct nl *nl, const struct conf *c, const struct conf_vlan *v);

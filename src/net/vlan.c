@@ -27,9 +27,9 @@ struct vlan_undo {
 };
 
 const struct conf_bridge *vlan_bridge(const struct conf *c, const struct conf_vlan *v) {
-        for (size_t i = 0; i < c->n_bridges; i++)
-                if (strv_contains(c->bridges[i]->ports, v->name))
-                        return c->bridges[i];
+        for (size_t i = 0; i < CONF_N(c, BRIDGE); i++)
+                if (strv_contains(CONF_AT(c, BRIDGE, conf_bridge, i)->ports, v->name))
+                        return CONF_AT(c, BRIDGE, conf_bridge, i);
         return NULL;
 }
 

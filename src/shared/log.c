@@ -16,19 +16,13 @@ static int log_max_level = LOG_INFO_LEVEL;
 static int kmsg_fd = -1;
 static bool stderr_prefix; /* journald parses "<N>" prefixes on our stderr */
 
-static unsigned n_errors, n_warnings;
-static bool diag_quiet;
-
-/* While a batch is open, diagnostics are held back and then printed sorted by file and line. */
-struct held_diag {
+/* A diagnostic held back by diag_hold(), printed sorted by file and line. */
+struct diag_held {
         int level;
         char *file;
         unsigned line;
         char *text;
 };
-static bool diag_holding;
-static struct held_diag *held;
-static size_t n_held;
 
 void log_setup(const char *ident, enum log_target target) {
         const char *e;
@@ -40,7 +34,7 @@ void log_setup(const char *ident, enum log_target target) {
         if (e && e[0] >= '0' && e[0] <= '7' && e[1] == '\0')
                 log_max_level = e[0] - '0';
 
-        /* With the test seam set, everything goes to stderr (CONTRACT, section 5). */
+        /* Under HOSTVIRT_ROOT (tests), everything goes to stderr: see hostvirt-generator(8). */
         if (target == LOG_TARGET_KMSG && !root_is_set())
                 kmsg_fd = open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC);
 
@@ -109,107 +103,96 @@ int log_internal(int level, int error, const char *fmt, ...) {
         return r;
 }
 
-static void diag_print(int level, const char *file, unsigned line, const char *what, const char *msg) {
-        if (line > 0)
+static void diag_print(struct diag *d, int level, const char *file, unsigned line, const char *what,
+                       const char *msg) {
+        if (d->sink)
+                d->sink(d->userdata, level, file, line, msg);
+        else if (line > 0)
                 log_internal(level, 0, "%s:%u: %s: %s", file, line, what, msg);
         else
                 log_internal(level, 0, "%s: %s: %s", file, what, msg);
 }
 
-static void diag(int level, const char *what, const char *file, unsigned line, const char *fmt, va_list ap) {
+static void diag(struct diag *d, int level, const char *file, unsigned line, const char *fmt, va_list ap) {
         char msg[1280];
 
-        if (diag_quiet)
+        if (level == LOG_ERR_LEVEL)
+                d->n_errors++;
+        else
+                d->n_warnings++;
+        if (d->quiet)
                 return;
 
         vsnprintf(msg, sizeof(msg), fmt, ap);
-        if (diag_holding) {
-                held = xrealloc(held, (n_held + 1) * sizeof(*held));
-                held[n_held++] = (struct held_diag) { level, xstrdup(file), line, xstrdup(msg) };
+        if (d->holding) {
+                d->held = xrealloc(d->held, (d->n_held + 1) * sizeof(*d->held));
+                d->held[d->n_held++] = (struct diag_held) { level, xstrdup(file), line, xstrdup(msg) };
                 return;
         }
-        diag_print(level, file, line, what, msg);
+        diag_print(d, level, file, line, level == LOG_ERR_LEVEL ? "error" : "warning", msg);
 }
 
-void diag_hold(void) {
-        diag_holding = true;
+void diag_hold(struct diag *d) {
+        d->holding = true;
 }
 
-static char *const *sort_files;
+/* The order of held diagnostics: by the position of their file in 'files', then line. */
+struct held_ref {
+        const struct diag_held *h;
+        long rank;   /* position of its file in files, -1: not a file read (a directory, say) */
+        size_t seq;  /* qsort is not stable: the order in which they were said */
+};
 
-static long file_rank(const char *file) {
-        for (long i = 0; sort_files && sort_files[i]; i++)
-                if (strcmp(sort_files[i], file) == 0)
-                        return i;
-        return -1; /* directories and unreadable files: before the files read */
+static int cmp_held(const void *a, const void *b) {
+        const struct held_ref *x = a, *y = b;
+
+        if (x->rank != y->rank)
+                return x->rank < y->rank ? -1 : 1;
+        if (x->rank < 0 && strcmp(x->h->file, y->h->file) != 0)
+                return strcmp(x->h->file, y->h->file);
+        if (x->h->line != y->h->line)
+                return x->h->line < y->h->line ? -1 : 1;
+        return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static int cmp_held_ptr(const void *a, const void *b) {
-        const struct held_diag *x = *(struct held_diag *const *) a, *y = *(struct held_diag *const *) b;
-        long fx = file_rank(x->file), fy = file_rank(y->file);
+void diag_flush(struct diag *d, char *const *files) {
+        struct held_ref *v = xcalloc(d->n_held + 1, sizeof(*v));
 
-        if (fx != fy)
-                return fx < fy ? -1 : 1;
-        if (fx < 0 && strcmp(x->file, y->file) != 0)
-                return strcmp(x->file, y->file);
-        if (x->line != y->line)
-                return x->line < y->line ? -1 : 1;
-        return x < y ? -1 : x > y; /* stable: keep the order of the messages of one line */
-}
-
-void diag_flush(char *const *files) {
-        /* qsort is not stable: make it so by comparing addresses in the original array,
-         * which requires sorting an array of pointers into it */
-        struct held_diag **v = xcalloc(n_held, sizeof(*v));
-
-        sort_files = files;
-        for (size_t i = 0; i < n_held; i++)
-                v[i] = &held[i];
-        qsort(v, n_held, sizeof(*v), cmp_held_ptr);
-        for (size_t i = 0; i < n_held; i++) {
-                diag_print(v[i]->level, v[i]->file, v[i]->line,
-                           v[i]->level == LOG_ERR_LEVEL ? "error" : "warning", v[i]->text);
-                free(v[i]->file);
-                free(v[i]->text);
+        for (size_t i = 0; i < d->n_held; i++) {
+                v[i] = (struct held_ref) { &d->held[i], -1, i };
+                for (long k = 0; files && files[k]; k++)
+                        if (strcmp(files[k], d->held[i].file) == 0) {
+                                v[i].rank = k;
+                                break;
+                        }
+        }
+        qsort(v, d->n_held, sizeof(*v), cmp_held);
+        for (size_t i = 0; i < d->n_held; i++)
+                diag_print(d, v[i].h->level, v[i].h->file, v[i].h->line,
+                           v[i].h->level == LOG_ERR_LEVEL ? "error" : "warning", v[i].h->text);
+        for (size_t i = 0; i < d->n_held; i++) {
+                free(d->held[i].file);
+                free(d->held[i].text);
         }
         free(v);
-        free(held);
-        held = NULL;
-        n_held = 0;
-        diag_holding = false;
-        sort_files = NULL;
+        free(d->held);
+        d->held = NULL;
+        d->n_held = 0;
+        d->holding = false;
 }
 
-void diag_error(const char *file, unsigned line, const char *fmt, ...) {
+void diag_error(struct diag *d, const char *file, unsigned line, const char *fmt, ...) {
         va_list ap;
 
-        n_errors++;
         va_start(ap, fmt);
-        diag(LOG_ERR_LEVEL, "error", file, line, fmt, ap);
+        diag(d, LOG_ERR_LEVEL, file, line, fmt, ap);
         va_end(ap);
 }
 
-void diag_warning(const char *file, unsigned line, const char *fmt, ...) {
+void diag_warning(struct diag *d, const char *file, unsigned line, const char *fmt, ...) {
         va_list ap;
 
-        n_warnings++;
         va_start(ap, fmt);
-        diag(LOG_WARNING_LEVEL, "warning", file, line, fmt, ap);
+        diag(d, LOG_WARNING_LEVEL, file, line, fmt, ap);
         va_end(ap);
-}
-
-unsigned diag_n_errors(void) {
-        return n_errors;
-}
-
-unsigned diag_n_warnings(void) {
-        return n_warnings;
-}
-
-void diag_reset(void) {
-        n_errors = n_warnings = 0;
-}
-
-void diag_set_quiet(bool quiet) {
-        diag_quiet = quiet;
 }

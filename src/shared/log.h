@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #define LOG_ERR_LEVEL 3
 #define LOG_WARNING_LEVEL 4
@@ -46,16 +47,26 @@ int log_internalv(int level, int error, const char *fmt, va_list ap);
 
 /*
  * Config diagnostics: "FILE:LINE: error: message" / "FILE:LINE: warning: message".
- * They count towards the error/warning totals that decide exit codes.
+ * They go through a context that the caller owns and passes down (the loader keeps
+ * no globals): it counts them, for exit codes, and can hold them back or drop them.
  */
-void diag_error(const char *file, unsigned line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-void diag_warning(const char *file, unsigned line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-unsigned diag_n_errors(void);
-unsigned diag_n_warnings(void);
-void diag_reset(void);
+struct diag_held;
+struct diag {
+        unsigned n_errors, n_warnings;
+        bool quiet;               /* count, but print nothing (`hostvirt check --quiet`, helpers) */
+        bool holding;             /* see diag_hold() */
+        /* when set, diagnostics go here instead of the log (tests, --json) */
+        void (*sink)(void *userdata, int level, const char *file, unsigned line, const char *msg);
+        void *userdata;
+        struct diag_held *held;
+        size_t n_held;
+};
+
+void diag_error(struct diag *d, const char *file, unsigned line, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+void diag_warning(struct diag *d, const char *file, unsigned line, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
 /* Holds diagnostics back until diag_flush(), which prints them sorted by the
  * position of their file in files (NULL-terminated; others first) and line. */
-void diag_hold(void);
-void diag_flush(char *const *files);
-/* Quiet mode for `hostvirt check --quiet`: count, but print nothing. */
-void diag_set_quiet(bool quiet);
+void diag_hold(struct diag *d);
+void diag_flush(struct diag *d, char *const *files);

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf.h"
+#include "model.h"
 #include "log.h"
 #include "udev-util.h"
 #include "util.h"
@@ -92,8 +92,7 @@ int main(int argc, char *argv[]) {
         if (!pf)
                 return EXIT_SUCCESS;
 
-        diag_set_quiet(true);
-        r = conf_load(&c, NULL);
+        r = conf_load_all(&c, NULL, &(struct diag) { .quiet = true });
         if (r < 0)
                 return log_error_errno(r, "Failed to load the configuration: %m"), EXIT_FAILURE;
         s = find_pf(udev, pf, c);

@@ -25,7 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "model.h"
 #include "log.h"
 #include "root.h"
 #include "util.h"
@@ -588,16 +588,14 @@ int main(int argc, char *argv[]) {
 
         /* Problems elsewhere in the config are the generator's and `hostvirt check`'s to report;
          * here only this PF's section matters.  When it is not usable, say why: load again aloud. */
-        diag_set_quiet(true);
-        r = conf_load(&c, NULL);
-        diag_set_quiet(false);
+        r = conf_load_all(&c, NULL, &(struct diag) { .quiet = true });
         if (r < 0)
                 return log_error_errno(r, "Failed to load the configuration: %m"), EXIT_FAILURE;
 
         pf = conf_find_sriov(c, name);
         if (!pf) {
                 conf_free(c);
-                (void) conf_load(&c, NULL);
+                (void) conf_load_all(&c, NULL, &(struct diag) {});
                 log_error("%s: no valid [SR-IOV %s] section in the configuration.", name, name);
                 conf_free(c);
                 return EXIT_FAILURE;

@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "conf.h"
+#include "model.h"
 #include "vf-mac.h"
 #include "vf-netlink.h"
 

@@ -2,8 +2,8 @@
 # Builds the libFuzzer targets with clang into OUTDIR (default $BUILDDIR/fuzz):
 #   OUTDIR/fuzz-conf, OUTDIR/fuzz-generator
 # The project's own build uses gcc, which has no libFuzzer; so the shared code
-# (src/shared, the same sources and defines as libhostvirt-shared, read from
-# `meson introspect` of $BUILDDIR) is compiled again here with
+# (the base, the loader, the emitter and the kinds: the same sources and defines as
+# their static libraries, read from `meson introspect` of $BUILDDIR) is compiled again here with
 # -fsanitize=fuzzer,address,undefined.  A small build.ninja keeps rebuilds
 # incremental.  libinih is the system's (not instrumented): coverage comes from
 # our line reader and handler, which see every line inih sees.
@@ -17,25 +17,30 @@ CLANG=${CLANG:-$(command -v clang || command -v clang-14 || true)}
 [ -n "$CLANG" ] || { echo "clang is needed for the fuzzers (Debian: clang, libclang-rt-dev)" >&2; exit 77; }
 mkdir -p "$OUT"
 
-# The shared library's sources and its -I/-D/-include/-std arguments.
+# The libraries' sources and their -I/-D/-include/-std arguments.
 mapfile -t info < <(meson introspect --targets "$BUILDDIR" | python3 -c '
 import json, sys
+want = ["hostvirt-shared", "hostvirt-conf", "hostvirt-emit", "hostvirt-kinds"]
+args, sources, found = [], [], set()
 for t in json.load(sys.stdin):
-    if t["name"] != "hostvirt-shared":
+    if t["name"] not in want:
         continue
+    found.add(t["name"])
     for s in t["target_sources"]:
         if s.get("language") != "c":  # (meson 1.7 lists the linker there too)
             continue
-        args, it = [], iter(s["parameters"])
+        it = iter(s["parameters"])
         for a in it:
             if a == "-include":
-                args += [a, next(it)]
-            elif a.startswith(("-I", "-D", "-std=")):
+                a = a + " " + next(it)
+            if a.startswith(("-I", "-D", "-std=", "-include")) and a not in args:
                 args.append(a)
-        print(" ".join(args))
-        print(" ".join(s["sources"]))
+        sources += s["sources"]
+if found == set(want):
+    print(" ".join(args))
+    print(" ".join(sources))
 ')
-[ ${#info[@]} -eq 2 ] || { echo "cannot find hostvirt-shared in $BUILDDIR" >&2; exit 1; }
+[ ${#info[@]} -eq 2 ] || { echo "cannot find the hostvirt libraries in $BUILDDIR" >&2; exit 1; }
 cflags="${info[0]} -I$SRCDIR/tests/fuzz -g -O1 -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter
         -fsanitize=$SAN -fno-sanitize-recover=undefined -fsanitize=fuzzer-no-link"
 read -ra shared <<<"${info[1]}"

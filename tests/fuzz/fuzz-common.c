@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "model.h"
 #include "escape.h"
 #include "fuzz-common.h"
 #include "log.h"
@@ -166,8 +166,8 @@ static void check_vf_settings(const char *what, const struct vf_settings *v) {
 }
 
 static void check_sriov(const struct conf *c) {
-        for (size_t i = 0; i < c->n_sriov; i++) {
-                const struct conf_sriov *pf = c->sriov[i];
+        for (size_t i = 0; i < CONF_N(c, SRIOV); i++) {
+                const struct conf_sriov *pf = CONF_AT(c, SRIOV, conf_sriov, i);
                 struct vf_settings eff;
 
                 fuzz_assert(pf->is_pci == pci_address_valid(pf->name), "[SR-IOV %s]: is_pci", pf->name);
@@ -208,20 +208,20 @@ static void check_sriov(const struct conf *c) {
                                     eff.vlan_proto == 0x88a8, "VF %u: VLANProtocol", k);
                 }
         }
-        for (size_t i = 0; i < c->n_vfs; i++) {
-                const struct conf_sriov *pf = conf_find_sriov(c, c->vfs[i]->pf);
+        for (size_t i = 0; i < CONF_N(c, VF); i++) {
+                const struct conf_sriov *pf = conf_find_sriov(c, CONF_AT(c, VF, conf_vf, i)->pf);
                 bool linked = false;
 
-                fuzz_assert(pf, "[VF %s:%u] without its PF", c->vfs[i]->pf, c->vfs[i]->index);
+                fuzz_assert(pf, "[VF %s:%u] without its PF", CONF_AT(c, VF, conf_vf, i)->pf, CONF_AT(c, VF, conf_vf, i)->index);
                 for (size_t j = 0; j < pf->n_vfs; j++)
-                        linked |= pf->vfs[j] == c->vfs[i];
-                fuzz_assert(linked, "[VF %s:%u] not linked from its PF", c->vfs[i]->pf, c->vfs[i]->index);
+                        linked |= pf->vfs[j] == CONF_AT(c, VF, conf_vf, i);
+                fuzz_assert(linked, "[VF %s:%u] not linked from its PF", CONF_AT(c, VF, conf_vf, i)->pf, CONF_AT(c, VF, conf_vf, i)->index);
         }
 }
 
 static void check_hugepages(const struct conf *c) {
-        for (size_t i = 0; i < c->n_hugepages; i++) {
-                const struct conf_hugepages *h = c->hugepages[i];
+        for (size_t i = 0; i < CONF_N(c, HUGEPAGES); i++) {
+                const struct conf_hugepages *h = CONF_AT(c, HUGEPAGES, conf_hugepages, i);
                 _cleanup_free_ char *name = format_size_kb(h->size_kb);
                 uint64_t kb = 0;
 
@@ -261,15 +261,15 @@ static void check_hugepages(const struct conf *c) {
                                 fuzz_assert(((unsigned char) *m >= 0x20 || *m == '\t') && *m != 0x7f,
                                             "[Hugepages %s]: control character in Mount=", h->name);
                         for (size_t j = 0; j < i; j++)
-                                fuzz_assert(!c->hugepages[j]->mount || !streq(c->hugepages[j]->mount, h->mount),
+                                fuzz_assert(!CONF_AT(c, HUGEPAGES, conf_hugepages, j)->mount || !streq(CONF_AT(c, HUGEPAGES, conf_hugepages, j)->mount, h->mount),
                                             "Mount=%s twice", h->mount);
                 }
         }
 }
 
 static void check_net(const struct conf *c) {
-        for (size_t i = 0; i < c->n_vlans; i++) {
-                const struct conf_vlan *v = c->vlans[i];
+        for (size_t i = 0; i < CONF_N(c, VLAN); i++) {
+                const struct conf_vlan *v = CONF_AT(c, VLAN, conf_vlan, i);
 
                 fuzz_assert(ifname_valid(v->name) && ifname_valid(v->link), "[VLAN %s]: names", v->name);
                 fuzz_assert(!streq(v->name, v->link), "[VLAN %s] on itself", v->name);
@@ -285,8 +285,8 @@ static void check_net(const struct conf *c) {
                                     v->name, v->bridge);
                 }
         }
-        for (size_t i = 0; i < c->n_bridges; i++) {
-                const struct conf_bridge *b = c->bridges[i];
+        for (size_t i = 0; i < CONF_N(c, BRIDGE); i++) {
+                const struct conf_bridge *b = CONF_AT(c, BRIDGE, conf_bridge, i);
 
                 fuzz_assert(ifname_valid(b->name), "[Bridge %s]: name", b->name);
                 fuzz_assert(conf_find_bridge(c, b->name) == b, "[Bridge %s] twice", b->name);
@@ -312,7 +312,7 @@ static void check_net(const struct conf *c) {
                                 fuzz_assert(!streq(b->ports[p], b->ports[q]), "[Bridge %s]: port %s twice", b->name,
                                             b->ports[p]);
                         for (size_t j = 0; j < i; j++)
-                                fuzz_assert(!strv_contains(c->bridges[j]->ports, b->ports[p]),
+                                fuzz_assert(!strv_contains(CONF_AT(c, BRIDGE, conf_bridge, j)->ports, b->ports[p]),
                                             "port %s in two bridges", b->ports[p]);
                 }
         }
@@ -324,7 +324,7 @@ static bool net_reaches(const struct conf *c, const char *from, const char *targ
         const struct conf_vlan *v = conf_find_vlan(c, from);
         const struct conf_bridge *b = conf_find_bridge(c, from);
 
-        if (depth > c->n_vlans + c->n_bridges)
+        if (depth > CONF_N(c, VLAN) + CONF_N(c, BRIDGE))
                 return false;
         if (v && (streq(v->link, target) || net_reaches(c, v->link, target, depth + 1)))
                 return true;
@@ -335,19 +335,19 @@ static bool net_reaches(const struct conf *c, const char *from, const char *targ
 }
 
 static void check_net_loops(const struct conf *c) {
-        for (size_t i = 0; i < c->n_vlans; i++)
-                fuzz_assert(!net_reaches(c, c->vlans[i]->name, c->vlans[i]->name, 0), "[VLAN %s] is on a loop",
-                            c->vlans[i]->name);
-        for (size_t i = 0; i < c->n_bridges; i++)
-                fuzz_assert(!net_reaches(c, c->bridges[i]->name, c->bridges[i]->name, 0), "[Bridge %s] is on a loop",
-                            c->bridges[i]->name);
+        for (size_t i = 0; i < CONF_N(c, VLAN); i++)
+                fuzz_assert(!net_reaches(c, CONF_AT(c, VLAN, conf_vlan, i)->name, CONF_AT(c, VLAN, conf_vlan, i)->name, 0), "[VLAN %s] is on a loop",
+                            CONF_AT(c, VLAN, conf_vlan, i)->name);
+        for (size_t i = 0; i < CONF_N(c, BRIDGE); i++)
+                fuzz_assert(!net_reaches(c, CONF_AT(c, BRIDGE, conf_bridge, i)->name, CONF_AT(c, BRIDGE, conf_bridge, i)->name, 0), "[Bridge %s] is on a loop",
+                            CONF_AT(c, BRIDGE, conf_bridge, i)->name);
 }
 
 void fuzz_check_conf(const struct conf *c) {
-        fuzz_assert(c->libvirt.services && !c->libvirt.services[c->libvirt.n_services], "[Libvirt] Services vector");
-        for (size_t i = 0; i < c->libvirt.n_services; i++)
-                fuzz_assert(endswith(c->libvirt.services[i], ".service") && strlen(c->libvirt.services[i]) > 8 &&
-                            c->libvirt.services[i][0] != '@', "[Libvirt] Services=%s", c->libvirt.services[i]);
+        fuzz_assert(conf_libvirt(c)->services && !conf_libvirt(c)->services[conf_libvirt(c)->n_services], "[Libvirt] Services vector");
+        for (size_t i = 0; i < conf_libvirt(c)->n_services; i++)
+                fuzz_assert(endswith(conf_libvirt(c)->services[i], ".service") && strlen(conf_libvirt(c)->services[i]) > 8 &&
+                            conf_libvirt(c)->services[i][0] != '@', "[Libvirt] Services=%s", conf_libvirt(c)->services[i]);
         check_sriov(c);
         check_hugepages(c);
         check_net(c);

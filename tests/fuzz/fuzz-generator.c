@@ -43,7 +43,7 @@
 #include <unistd.h>
 
 #include "cmdline.h"
-#include "conf.h"
+#include "model.h"
 #include "emit.h"
 #include "escape.h"
 #include "fuzz-common.h"
@@ -460,7 +460,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         /* as hostvirt-generator's run() */
         if (!cmdline_hostvirt_enabled())
                 return 0;
-        fuzz_assert(conf_load(&c, NULL) >= 0 && c, "conf_load failed");
+        fuzz_assert(conf_load_all(&c, NULL, &(struct diag) {}) >= 0 && c, "conf_load failed");
         fuzz_check_conf(c);
 
         e = emitter_new_dir(out);

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The generator's promises (CONTRACT section 3, hostvirt-generator(8)), checked on the
+# The generator's promises (hostvirt-generator(8)), checked on the
 # binary and on a run over the shipped example config:
 #  - it links libc and libinih only;
 #  - under strace: no fork/clone/exec of anything, no socket (no netlink, no IPC), and

@@ -9,7 +9,7 @@
 #   snapshot    every link of NS with the fields start may change, for "nothing changed"
 #   expect NAME GOT WANT / expect_ok NAME / expect_fail NAME / expect_out NAME TEXT
 #
-# Netlink is not re-rooted (CONTRACT section 5): these tests use the real
+# Netlink is not re-rooted by HOSTVIRT_ROOT (docs/DESIGN.md, Tests): these tests use the real
 # kernel's bridges and veth pairs, in a namespace of their own.
 source "$SRCDIR/tests/lib/common.sh"
 

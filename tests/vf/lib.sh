@@ -5,7 +5,7 @@
 # tests/vm, runs the helper on netdevsim and an emulated NVMe PF).  The helper reads sysfs
 # two ways: its own reads and writes go through HOSTVIRT_ROOT, and libudev (the VF walk)
 # reads the real /sys.  So every run binds ROOT/sys over /sys in a private mount namespace
-# (unshare -m), as CONTRACT section 5 says; nothing of it is visible outside that run.
+# (unshare -m), as docs/DESIGN.md (Tests) says; nothing of it is visible outside that run.
 # libudev also checks that a device directory is on a sysfs file system;
 # SYSTEMD_DEVICE_VERIFY_SYSFS=0 is systemd's own switch for tests to skip that check.
 # Which sysfs writes happen, and in which order, is observed with strace, not taken from

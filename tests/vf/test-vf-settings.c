@@ -23,7 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "conf.h"
+#include "model.h"
 #include "log.h"
 #include "util.h"
 #include "vf-mac.h"
@@ -132,7 +132,7 @@ static void test_plan(void) {
         machine_id_parse(mid, id);
         CHECK(memcmp(id, read_id, sizeof(id)) == 0);
 
-        CHECK(conf_load(&c, NULL) >= 0);
+        CHECK(conf_load_all(&c, NULL, &(struct diag) {}) >= 0);
         CHECK(c->n_errors == 0);
         pf = conf_find_sriov(c, "eno4");
         CHECK(pf && vf_plan_needs_machine_id(pf));

@@ -1,0 +1,587 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The loader: which files, in which order, their lines (reader.c) fed through
+ * libinih, sections merged by (kind, name), and each handed to its kind.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <limits.h>
+#include <search.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "load.h"
+#include "netgraph.h"
+#include "reader.h"
+#include "root.h"
+#include "section.h"
+#include "util.h"
+
+/* The directories, most important first: see hostvirt.conf(5), FILES. */
+static const char *const conf_dirs[] = {
+        "/etc/hostvirt",
+        "/run/hostvirt",
+        "/usr/local/lib/hostvirt",
+        "/usr/lib/hostvirt",
+};
+
+/* A config file larger than this is refused whole: it bounds what one file costs at boot.
+ * A thousand PFs take some 50 kB. */
+#define FILE_MAX_BYTES (1024 * 1024)
+
+struct loader {
+        struct conf *conf;
+        struct diag *diag;
+        struct section **sections; /* in the order they were first seen */
+        size_t n_sections;
+        void *index;               /* the same, in a tsearch() tree by kind and name */
+        unsigned *disagreements;   /* lines libinih read otherwise than the reader */
+
+        /* per file */
+        const char *file;      /* as the admin knows it */
+        struct reader reader;
+        struct line_view view; /* the line handed to libinih last */
+        struct section *cur;   /* NULL: keys are dropped (no, unknown or invalid section) */
+        bool in_section;       /* a header was seen (so keys are not "outside any section") */
+        bool last_key_dropped; /* the key a continuation belongs to was dropped */
+};
+
+/* ---------------------------------------------------------------------------------------------
+ * The index of the model: (kind, name) -> object.
+ */
+
+struct conf_entry {
+        const struct kind *kind;
+        const char *name; /* the object's own */
+        void *obj;
+};
+
+static int cmp_entry(const void *a, const void *b) {
+        const struct conf_entry *x = a, *y = b;
+        bool xn = x->kind->net != NULL, yn = y->kind->net != NULL;
+
+        /* network objects share one name space: one name, one device */
+        if (xn != yn)
+                return xn ? 1 : -1;
+        if (!xn && x->kind->id != y->kind->id)
+                return x->kind->id < y->kind->id ? -1 : 1;
+        return strcmp(x->name, y->name);
+}
+
+static struct conf_entry *find_entry(const struct conf *c, const struct kind *k, const char *name) {
+        struct conf_entry key = { .kind = k, .name = name };
+        void *const *found = tfind(&key, &c->index, cmp_entry);
+
+        return found ? *found : NULL;
+}
+
+void *conf_find(const struct conf *c, const struct kind *k, const char *name) {
+        struct conf_entry *e;
+
+        if (!c || !name)
+                return NULL;
+        e = find_entry(c, k, name);
+        return e && e->kind == k ? e->obj : NULL;
+}
+
+const struct kind *conf_net_kind_of(const struct conf *c, const char *name, void **ret_obj) {
+        struct conf_entry *e = NULL;
+
+        for (size_t i = 0; !e && c->kinds[i]; i++)
+                if (c->kinds[i]->net)
+                        e = find_entry(c, c->kinds[i], name);
+        if (ret_obj)
+                *ret_obj = e ? e->obj : NULL;
+        return e ? e->kind : NULL;
+}
+
+/* Adds a built object; false if a network object of another kind has its name (not added). */
+static bool conf_add(struct conf *c, const struct kind *k, void *obj) {
+        struct conf_entry *e = xmalloc(sizeof(*e)), **slot;
+
+        *e = (struct conf_entry) { k, k->name_of(obj), obj };
+        slot = tsearch(e, &c->index, cmp_entry);
+        if (!slot)
+                oom();
+        if (*slot != e) {
+                free(e);
+                return false;
+        }
+        struct conf_objs *o = &c->objs[k->id];
+        o->v = xrealloc(o->v, (o->n + 1) * sizeof(*o->v));
+        o->v[o->n++] = obj;
+        return true;
+}
+
+void conf_drop(struct conf *c, const struct kind *k, void *obj) {
+        struct conf_objs *o = &c->objs[k->id];
+        struct conf_entry key = { .kind = k, .name = k->name_of(obj) };
+        void **found = tfind(&key, &c->index, cmp_entry);
+
+        if (found && (*(struct conf_entry **) found)->obj == obj) {
+                struct conf_entry *e = *found;
+                tdelete(&key, &c->index, cmp_entry);
+                free(e);
+        }
+        for (size_t i = 0; i < o->n; i++)
+                if (o->v[i] == obj) {
+                        memmove(o->v + i, o->v + i + 1, (o->n - i - 1) * sizeof(*o->v));
+                        o->n--;
+                        break;
+                }
+        k->free(obj);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Raw sections: what the files say, merged by section identity, before any value is parsed.
+ */
+
+static int cmp_section(const void *a, const void *b) {
+        const struct section *x = a, *y = b;
+
+        if (x->kind->id != y->kind->id)
+                return x->kind->id < y->kind->id ? -1 : 1;
+        return strcmp(x->name, y->name);
+}
+
+static struct section *section_get(struct loader *l, const struct kind *k, char *name) {
+        struct section *s, key = { .kind = k, .name = name };
+        void **found;
+
+        /* The same section in several files (or twice in one) is merged; later keys win. */
+        found = tfind(&key, &l->index, cmp_section);
+        if (found) {
+                free(name);
+                return *found;
+        }
+
+        s = xcalloc(1, sizeof(*s));
+        s->kind = k;
+        s->name = name;
+        s->title = *name ? xasprintf("[%s %s]", k->type, name) : xasprintf("[%s]", k->type);
+        s->loc = (struct conf_loc) { l->file, l->view.line };
+        s->diag = l->diag;
+        s->conf = l->conf;
+        l->sections = xrealloc(l->sections, (l->n_sections + 1) * sizeof(*l->sections));
+        l->sections[l->n_sections++] = s;
+        if (!tsearch(s, &l->index, cmp_section))
+                oom();
+        return s;
+}
+
+static void section_free(struct section *s) {
+        for (size_t k = 0; k < s->n_kvs; k++) {
+                free(s->kvs[k].key);
+                free(s->kvs[k].value);
+        }
+        free(s->kvs);
+        free(s->last);
+        free(s->name);
+        free(s->title);
+        free(s);
+}
+
+/* "Type Name": the kind and its normalized name. */
+static void section_begin(struct loader *l, const char *header) {
+        _cleanup_free_ char *h = xstrdup(header);
+        const struct kind *k = NULL;
+        char *type, *name, *p, *norm = NULL;
+        struct section probe;
+
+        l->in_section = true;
+        l->cur = NULL;
+
+        type = h;
+        while (*type == ' ' || *type == '\t')
+                type++;
+        for (p = type; *p && *p != ' ' && *p != '\t'; p++)
+                ;
+        name = p;
+        while (*name == ' ' || *name == '\t')
+                name++;
+        *p = '\0';
+        for (p = name + strlen(name); p > name && (p[-1] == ' ' || p[-1] == '\t'); p--)
+                p[-1] = '\0';
+
+        for (size_t i = 0; l->conf->kinds[i]; i++)
+                if (streq(type, l->conf->kinds[i]->type))
+                        k = l->conf->kinds[i];
+        if (!k) {
+                diag_warning(l->diag, l->file, l->view.line, "unknown section [%s], ignoring", header);
+                return;
+        }
+
+        if (!k->name_example) {
+                if (*name) {
+                        diag_error(l->diag, l->file, l->view.line, "[%s] takes no name, ignoring section [%s]",
+                                   k->type, header);
+                        return;
+                }
+                l->cur = section_get(l, k, xstrdup(""));
+                return;
+        }
+        if (!*name) {
+                diag_error(l->diag, l->file, l->view.line, "section [%s] needs a name, e.g. [%s %s]; ignoring it",
+                           header, type, k->name_example);
+                return;
+        }
+        /* the kind's name rule reports at the header's line */
+        probe = (struct section) { .kind = k, .loc = { l->file, l->view.line }, .diag = l->diag, .conf = l->conf };
+        if (k->parse_name(&probe, header, name, &norm) < 0)
+                return;
+        l->cur = section_get(l, k, norm);
+}
+
+/* Reports a line the reader refused; its section is invalid. */
+static void line_error(struct loader *l, const struct line_view *v) {
+        if (v->drops_section) {
+                diag_error(l->diag, l->file, v->line, "%s, ignoring the lines up to the next section", v->error);
+                l->in_section = true;
+                l->cur = NULL;
+                return;
+        }
+        diag_error(l->diag, l->file, v->line, "%s, ignoring it%s%s", v->error, l->cur ? " and section " : "",
+                   l->cur ? l->cur->title : "");
+        if (l->cur)
+                l->cur->bad = true;
+}
+
+static void add_key(struct loader *l, const char *key, const char *value) {
+        struct section *s = l->cur;
+
+        l->last_key_dropped = true;
+        if (!l->in_section) {
+                diag_warning(l->diag, l->file, l->view.line, "%s= outside of any section, ignoring", key);
+                return;
+        }
+        if (!s || startswith(key, "X-"))
+                return;
+        l->last_key_dropped = false;
+        s->kvs = xrealloc(s->kvs, (s->n_kvs + 1) * sizeof(*s->kvs));
+        s->kvs[s->n_kvs++] = (struct raw_kv) {
+                .key = xstrdup(key),
+                .value = xstrdup(value),
+                .loc = { l->file, l->view.line },
+        };
+}
+
+static void continue_key(struct loader *l, const char *value) {
+        struct section *s = l->cur;
+        struct raw_kv *kv;
+
+        /* An indented line continues the previous value, joined with a space. */
+        if (l->last_key_dropped || !s || s->n_kvs == 0)
+                return;
+        kv = &s->kvs[s->n_kvs - 1];
+        char *v = *kv->value ? xasprintf("%s %s", kv->value, value) : xstrdup(value);
+        free(kv->value);
+        kv->value = v;
+}
+
+/* libinih's reader: the next line, in a spelling libinih can read only as the reader did. */
+static char *feed_line(char *str, int num, void *userdata) {
+        struct loader *l = userdata;
+        struct line_view *v = &l->view;
+        int r, n = 0;
+
+        r = reader_next(&l->reader, v);
+        if (r <= 0) {
+                if (r < 0)
+                        diag_error(l->diag, l->file, l->reader.line, "read error: %s", strerror(-r));
+                return NULL;
+        }
+        switch (v->type) {
+        case LINE_SECTION:
+                n = snprintf(str, (size_t) num, "[%s]\n", v->header);
+                break;
+        case LINE_KEY:
+                n = snprintf(str, (size_t) num, "%s=%s\n", v->key, v->value);
+                break;
+        case LINE_CONTINUATION:
+                n = snprintf(str, (size_t) num, "\t%s\n", v->value);
+                break;
+        case LINE_ERROR:
+                line_error(l, v);
+                __attribute__((fallthrough));
+        case LINE_BLANK:
+                n = snprintf(str, (size_t) num, "\n");
+                break;
+        }
+        if (n < 0 || n >= num) {
+                /* cannot happen with READER_LINE_MAX below INI_MAX_LINE; never hand inih half a line */
+                diag_error(l->diag, l->file, v->line, "line too long for libinih (%d bytes), ignoring it", n);
+                v->type = LINE_BLANK;
+                snprintf(str, (size_t) num, "\n");
+        }
+        if (v->type == LINE_SECTION)
+                section_begin(l, v->header);
+        return str;
+}
+
+/* libinih's handler: must say what the reader said; the reader's word is what counts. */
+static int take_line(void *userdata, const char *section, const char *name, const char *value) {
+        struct loader *l = userdata;
+        const struct line_view *v = &l->view;
+        bool same;
+
+        (void) section;
+        if (v->type == LINE_KEY)
+                same = streq(name, v->key) && streq(value, v->value);
+        else if (v->type == LINE_CONTINUATION)
+                same = streq(value, v->value);
+        else
+                same = false;
+        if (!same) {
+                if (l->disagreements)
+                        (*l->disagreements)++;
+                diag_error(l->diag, l->file, v->line, "internal error: libinih read this line otherwise (%s=%s)",
+                           name, value);
+                return 1;
+        }
+        if (v->type == LINE_KEY)
+                add_key(l, v->key, v->value);
+        else
+                continue_key(l, v->value);
+        return 1;
+}
+
+static void load_file(struct loader *l, const char *admin_path, const char *real_path) {
+        struct stat st;
+        FILE *f;
+        int fd, r;
+
+        /* The name ends up in SourcePath= and comments of generated units: a newline there would
+         * add lines to them, and systemd ignores lines that are not UTF-8. */
+        if (has_control_chars(admin_path) || !utf8_valid(admin_path)) {
+                _cleanup_free_ char *shown = xstrdup(admin_path);
+                for (char *p = shown; *p; p++)
+                        if ((unsigned char) *p < 0x20 || *p == 0x7f || (unsigned char) *p >= 0x80)
+                                *p = '?';
+                diag_error(l->diag, shown, 0, "file name contains control characters or is not UTF-8, refusing it");
+                return;
+        }
+
+        fd = open(real_path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+        if (fd < 0) {
+                diag_error(l->diag, admin_path, 0, "cannot open: %s", strerror(errno));
+                return;
+        }
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+                diag_error(l->diag, admin_path, 0, "not a regular file, ignoring");
+                close(fd);
+                return;
+        }
+        /* Anyone could have put anything in it: refuse, like sshd or sudo would. */
+        if (st.st_mode & S_IWOTH) {
+                diag_error(l->diag, admin_path, 0, "file is world-writable (mode %04o), refusing to use it",
+                           (unsigned) (st.st_mode & 07777));
+                close(fd);
+                return;
+        }
+        if (st.st_size > FILE_MAX_BYTES) {
+                diag_error(l->diag, admin_path, 0, "file is larger than 1 MiB (%lld bytes), refusing it",
+                           (long long) st.st_size);
+                close(fd);
+                return;
+        }
+        f = fdopen(fd, "re");
+        if (!f) {
+                close(fd);
+                diag_error(l->diag, admin_path, 0, "cannot read: %s", strerror(errno));
+                return;
+        }
+
+        strv_push(&l->conf->files, &l->conf->n_files, xstrdup(admin_path));
+        l->file = l->conf->files[l->conf->n_files - 1];
+        l->cur = NULL;
+        l->in_section = false;
+        l->last_key_dropped = false;
+        reader_init(&l->reader, f);
+
+        r = ini_parse_stream(feed_line, l, take_line, l);
+        if (r == -2)
+                diag_error(l->diag, admin_path, 0, "out of memory while parsing");
+        else if (r > 0)
+                /* Our handler never fails and libinih gets only lines it can read. */
+                diag_error(l->diag, admin_path, (unsigned) r, "cannot parse line");
+
+        reader_done(&l->reader);
+        fclose(f);
+}
+
+static bool is_masked(const char *path) {
+        char target[PATH_MAX];
+        struct stat st;
+        ssize_t n;
+
+        /* A symlink to /dev/null masks (checked by target, so it also works under HOSTVIRT_ROOT). */
+        n = readlink(path, target, sizeof(target) - 1);
+        if (n > 0) {
+                target[n] = '\0';
+                if (streq(target, "/dev/null"))
+                        return true;
+        }
+        return stat(path, &st) >= 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+}
+
+struct conf_file {
+        char *name;
+        char *path; /* as the admin knows it */
+        size_t dir; /* its directory's place in conf_dirs[] */
+};
+
+static int cmp_conf_file(const void *a, const void *b) {
+        const struct conf_file *x = a, *y = b;
+        int r = strcmp(x->name, y->name);
+
+        return r != 0 ? r : x->dir < y->dir ? -1 : x->dir > y->dir;
+}
+
+/* Read in name order; of one name, the file in the first directory holding it. */
+static void load_dirs(struct loader *l) {
+        struct conf_file *files = NULL;
+        size_t n = 0;
+
+        for (size_t d = 0; d < ELEMENTSOF(conf_dirs); d++) {
+                _cleanup_free_ char *dir = root_path(conf_dirs[d]);
+                DIR *dh = opendir(dir);
+                struct dirent *de;
+
+                if (!dh) {
+                        if (errno != ENOENT && errno != ENOTDIR)
+                                diag_error(l->diag, conf_dirs[d], 0, "cannot open directory: %s", strerror(errno));
+                        continue;
+                }
+                while ((de = readdir(dh))) {
+                        if (de->d_name[0] == '.' || !endswith(de->d_name, ".conf"))
+                                continue;
+                        files = xrealloc(files, (n + 1) * sizeof(*files));
+                        files[n++] = (struct conf_file) { xstrdup(de->d_name),
+                                                          xasprintf("%s/%s", conf_dirs[d], de->d_name), d };
+                }
+                closedir(dh);
+        }
+
+        if (n > 1)
+                qsort(files, n, sizeof(*files), cmp_conf_file);
+        for (size_t i = 0; i < n; i++) {
+                if (i == 0 || !streq(files[i].name, files[i - 1].name)) {
+                        _cleanup_free_ char *real = root_path(files[i].path);
+                        if (!is_masked(real))
+                                load_file(l, files[i].path, real);
+                }
+        }
+        for (size_t i = 0; i < n; i++) {
+                free(files[i].name);
+                free(files[i].path);
+        }
+        free(files);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Typed objects.
+ */
+
+static void build(struct loader *l, struct section *s) {
+        const struct kind *k = s->kind;
+        void *obj = xcalloc(1, k->size);
+
+        k->init(obj, s->name, &s->loc);
+        section_apply_keys(s, obj);
+        if (!s->bad && k->verify && !k->verify(s, obj))
+                s->bad = true;
+        if (s->bad) {
+                k->free(obj);
+                return;
+        }
+        if (k->singleton) {
+                k->merge(l->conf->objs[k->id].v[0], obj);
+                return;
+        }
+        if (!conf_add(l->conf, k, obj)) {
+                const struct kind *other = NULL;
+                void *o = NULL;
+                other = conf_net_kind_of(l->conf, s->name, &o);
+                const struct conf_loc *at = other->loc_of(o);
+                diag_error(l->diag, s->loc.file, s->loc.line,
+                           "%s: %s is already declared as [%s %s] at %s:%u, ignoring section", s->title, s->name,
+                           other->type, s->name, at->file, at->line);
+                k->free(obj);
+        }
+}
+
+int conf_load_opts(struct conf **ret, const struct kind *const *kinds, char *const *paths, struct diag *d,
+                   unsigned *disagreements) {
+        struct loader l = { .diag = d, .disagreements = disagreements };
+        struct conf *c = xcalloc(1, sizeof(*c));
+        unsigned e0 = d->n_errors, w0 = d->n_warnings;
+        bool held = d->holding;
+
+        c->kinds = kinds;
+        l.conf = c;
+        for (size_t i = 0; kinds[i]; i++) {
+                if (kinds[i]->id != i || i >= CONF_KINDS_MAX)
+                        abort(); /* the list is out of order: a programming error */
+                if (kinds[i]->singleton) {
+                        void *obj = xcalloc(1, kinds[i]->size);
+                        kinds[i]->init(obj, "", &(struct conf_loc) { NULL, 0 });
+                        c->objs[i].v = xcalloc(1, sizeof(void *));
+                        c->objs[i].v[0] = obj;
+                        c->objs[i].n = 1;
+                }
+        }
+        diag_hold(d);
+
+        if (paths) {
+                for (; *paths; paths++) {
+                        _cleanup_free_ char *real = (*paths)[0] == '/' ? root_path(*paths) : xstrdup(*paths);
+                        load_file(&l, *paths, real);
+                }
+        } else
+                load_dirs(&l);
+
+        /* kinds in list order ([VF] after its [SR-IOV]), sections in reading order */
+        for (size_t i = 0; kinds[i]; i++)
+                for (size_t j = 0; j < l.n_sections; j++)
+                        if (l.sections[j]->kind == kinds[i])
+                                build(&l, l.sections[j]);
+        for (size_t i = 0; kinds[i]; i++)
+                if (kinds[i]->link)
+                        kinds[i]->link(c, d);
+        netgraph_check(c, d);
+
+        for (size_t i = 0; i < l.n_sections; i++)
+                section_free(l.sections[i]);
+        tdestroy(l.index, noop_free);
+        free(l.sections);
+
+        if (!held)
+                diag_flush(d, c->files);
+        c->n_errors = d->n_errors - e0;
+        c->n_warnings = d->n_warnings - w0;
+        *ret = c;
+        return 0;
+}
+
+int conf_load(struct conf **ret, const struct kind *const *kinds, char *const *paths, struct diag *d) {
+        return conf_load_opts(ret, kinds, paths, d, NULL);
+}
+
+void conf_free(struct conf *c) {
+        if (!c)
+                return;
+        tdestroy(c->index, free);
+        for (size_t i = 0; c->kinds && c->kinds[i]; i++) {
+                for (size_t j = 0; j < c->objs[i].n; j++)
+                        c->kinds[i]->free(c->objs[i].v[j]);
+                free(c->objs[i].v);
+        }
+        strv_free(c->files);
+        free(c);
+}

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include "reader.h"
+#include "util.h"
+
+static bool is_blank(char c) {
+        return c == ' ' || c == '\t';
+}
+
+static bool is_bom(const char *s) {
+        return (unsigned char) s[0] == 0xEF && (unsigned char) s[1] == 0xBB && (unsigned char) s[2] == 0xBF;
+}
+
+static char *lskip(char *s) {
+        while (is_blank(*s))
+                s++;
+        return s;
+}
+
+static void rstrip(char *s) {
+        size_t n = strlen(s);
+        while (n > 0 && is_blank(s[n - 1]))
+                s[--n] = '\0';
+}
+
+/* The first of chars in s, or of an inline comment (';' after a blank), or the end. */
+static char *find_chars_or_comment(char *s, const char *chars) {
+        bool was_blank = false;
+
+        while (*s && (!chars || !strchr(chars, *s)) && !(was_blank && *s == ';')) {
+                was_blank = is_blank(*s);
+                s++;
+        }
+        return s;
+}
+
+/* A value: up to an inline comment, without the blanks around it. */
+static char *value_of(char *s) {
+        char *end = find_chars_or_comment(s, NULL); /* "Key = ; note" is an empty value */
+
+        *end = '\0';
+        s = lskip(s);
+        rstrip(s);
+        return s;
+}
+
+bool reader_key_valid(const char *s) {
+        if (!isalpha((unsigned char) *s))
+                return false;
+        for (; *s; s++)
+                if (!isalnum((unsigned char) *s) && *s != '-' && *s != '_')
+                        return false;
+        return true;
+}
+
+void reader_init(struct reader *r, FILE *f) {
+        *r = (struct reader) { .f = f };
+}
+
+void reader_done(struct reader *r) {
+        free(r->buf);
+        r->buf = NULL;
+}
+
+static int error(struct reader *r, struct line_view *v, bool drops, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+static int error(struct reader *r, struct line_view *v, bool drops, const char *fmt, ...) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+        va_end(ap);
+        v->type = LINE_ERROR;
+        v->error = r->msg;
+        v->drops_section = drops;
+        if (drops)
+                r->have_key = false;
+        return 1;
+}
+
+/* A key line, "KEY=VALUE" or "KEY: VALUE": 1 with key and value split, 0 if it is not one. */
+static int split_key(char *t, char **ret_key, char **ret_value) {
+        char *end = find_chars_or_comment(t, "=:");
+
+        if (*end != '=' && *end != ':')
+                return 0;
+        *ret_value = value_of(end + 1);
+        *end = '\0';
+        rstrip(t);
+        *ret_key = t;
+        return 1;
+}
+
+int reader_next(struct reader *r, struct line_view *v) {
+        char *s, *t, *end, *key, *value;
+        ssize_t n;
+        size_t len;
+        bool bom = false, indented;
+
+        errno = 0;
+        n = getline(&r->buf, &r->bufsize, r->f);
+        if (n < 0)
+                return errno != 0 && ferror(r->f) ? -errno : 0;
+        r->line++;
+        *v = (struct line_view) { .type = LINE_BLANK, .line = r->line };
+
+        if (strlen(r->buf) != (size_t) n)
+                return error(r, v, false, "line contains a NUL byte");
+
+        /* the line ending: LF, CRLF, or a lone CR at the very end of the file */
+        len = (size_t) n;
+        if (len > 0 && r->buf[len - 1] == '\n')
+                r->buf[--len] = '\0';
+        if (len > 0 && r->buf[len - 1] == '\r')
+                r->buf[--len] = '\0';
+
+        /* a BOM starts a file; anywhere else an editor joined two files */
+        s = r->buf;
+        if (r->line == 1 && is_bom(s)) {
+                s += 3;
+                len -= 3;
+        }
+        bom = is_bom(s);
+
+        /* Control characters have no business in a config line, and a carriage return inside one
+         * would end a line of a generated unit early. */
+        for (size_t i = 0; i < len; i++) {
+                unsigned char ch = (unsigned char) s[i];
+                if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+                        return error(r, v, false, "line contains a control character (0x%02x)", ch);
+        }
+
+        t = lskip(s);
+        indented = t > s;
+        if (len > READER_LINE_MAX)
+                return error(r, v, *t == '[', "line too long (%zu bytes, at most %d)", len, READER_LINE_MAX);
+        if (bom)
+                /* whatever follows may be a header or a key of another file's section */
+                return error(r, v, *lskip(s + 3) == '[', "a byte order mark that does not start the file");
+
+        if (*t == '\0' || *t == '#' || *t == ';')
+                return 1;
+
+        if (*t == '[') {
+                end = find_chars_or_comment(t + 1, "]");
+                if (*end != ']')
+                        return error(r, v, true, "section header without ']'");
+                *end = '\0';
+                /* after ']' only blanks or a comment */
+                char *rest = lskip(end + 1);
+                if (*rest && *rest != '#' && *rest != ';')
+                        return error(r, v, true, "text after the section header's ']'");
+                v->type = LINE_SECTION;
+                v->header = t + 1;
+                r->have_key = false;
+                return 1;
+        }
+
+        /* An indented line continues the value before it, unless it is a key of its own. */
+        if (indented && r->have_key) {
+                end = find_chars_or_comment(t, "=");
+                bool own_key = false;
+                if (*end == '=') {
+                        char save = *end;
+                        *end = '\0';
+                        _cleanup_free_ char *k = xstrdup(t);
+                        *end = save;
+                        rstrip(k);
+                        own_key = reader_key_valid(k);
+                }
+                if (!own_key) {
+                        v->type = LINE_CONTINUATION;
+                        v->value = value_of(t);
+                        return 1;
+                }
+        }
+
+        _cleanup_free_ char *shown = xstrdup(t);
+        if (!split_key(t, &key, &value) || !reader_key_valid(key)) {
+                rstrip(shown);
+                return error(r, v, false, "expected KEY=VALUE, got '%.40s%s'", shown, strlen(shown) > 40 ? "..." : "");
+        }
+        v->type = LINE_KEY;
+        v->key = key;
+        v->value = value;
+        r->have_key = true;
+        return 1;
+}
