@@ -546,7 +546,9 @@ int main(int argc, char *argv[]) {
         };
         struct conf *c = NULL;
         const struct conf_sriov *pf;
-        const char *verb, *name;
+        const char *verb;
+        char *name;
+        bool is_pci;
         int opt, r;
 
         log_setup("hostvirt-vf", LOG_TARGET_STDERR);
@@ -571,14 +573,16 @@ int main(int argc, char *argv[]) {
         verb = argv[optind];
         name = argv[optind + 1];
 
-        if (!pci_address_valid(name) && !ifname_valid(name)) {
+        /* 0000:0A:00.0 is 0000:0a:00.0: the kernel's name in sysfs, and the loader's. */
+        is_pci = pci_address_normalize(name);
+        if (!is_pci && !ifname_valid(name)) {
                 log_error("'%s' is neither a valid interface name nor a PCI address.", name);
                 return EXIT_FAILURE;
         }
 
         if (streq(verb, "stop")) {
                 /* Stop needs no config: whatever it says now, the VFs go. */
-                r = do_stop(name, pci_address_valid(name));
+                r = do_stop(name, is_pci);
                 return exit_status(r);
         }
         if (!streq(verb, "start")) {

@@ -50,6 +50,35 @@ run "$R" stop 0000:03:00.0
 expect pci-address-stop test "$rc" = 0 -a "$writes" = "sriov_numvfs=0"
 kill "$fk"; wait "$fk" 2>/dev/null || true
 
+# --- a PCI address in upper case names the same PF and the same section, as in the loader -------
+# (the kernel names the device 0000:0a:00.0 in sysfs; so does the loader for [SR-IOV 0000:0A:00.0])
+PF_ADDR=0000:0a:00.0
+R=$(mktempdir); D=$(mkpf "$R" eno3 pci 8)
+mkdrv "$R" vfio-pci
+fake_kernel "$R" & fk=$!
+conf "$R" <<<$'[SR-IOV 0000:0A:00.0]\nVirtualFunctions = 2\nDriversAutoprobe = no\nDriver = vfio-pci'
+run "$R" start 0000:0A:00.0
+expect pci-upper-start test "$rc" = 0 -a "$(numvfs "$D")" = 2 -a "${writes%% driver_override*}" = "sriov_drivers_autoprobe=0 sriov_numvfs=2"
+expect pci-upper-start-bound test "$(driver_of "$R" 0) $(driver_of "$R" 1)" = "vfio-pci vfio-pci"
+expect pci-upper-start-logs-kernel-name has "0000:0a:00.0: 2 VFs ready"
+conf "$R" <<<$'[SR-IOV 0000:0a:00.0]\nVirtualFunctions = 2\nDriversAutoprobe = no\nDriver = vfio-pci'
+run "$R" start 0000:0A:00.0
+expect pci-upper-lower-section test "$rc" = 0 -a -z "$writes"
+run "$R" start 0000:0a:00.0
+expect pci-lower-same test "$rc" = 0 -a -z "$writes"
+# the in-use guard finds the VFs of the PF named in upper case (a guest holds VF 0's group)
+mkdir -p "$R/proc/4242/fd" "$R/proc/self" "$R/proc/sys"
+echo qemu-system-x86 > "$R/proc/4242/comm"; ln -sfn /dev/vfio/40 "$R/proc/4242/fd/17"
+run "$R" stop 0000:0A:00.0
+expect pci-upper-stop-guarded test "$rc" = 2 -a -z "$writes" -a "$(numvfs "$D")" = 2
+expect pci-upper-stop-guard-says has "0000:0a:00.0: VF 0 (0000:03:00.1) is bound to vfio-pci and in use"
+rm -r "$R/proc/4242"
+run "$R" stop 0000:0A:00.0
+expect pci-upper-stop test "$rc" = 0 -a "$writes" = "sriov_numvfs=0" -a "$(numvfs "$D")" = 0
+expect pci-upper-stop-not-gone bash -c '! grep -q "device is gone" <<<"$1"' _ "$out"
+kill "$fk"; wait "$fk" 2>/dev/null || true
+PF_ADDR=0000:03:00.0
+
 # --- errors: no such device, no section, not SR-IOV capable, a broken config elsewhere ----------
 R=$(mktempdir); conf "$R" <<<$'[SR-IOV eno9]\nVirtualFunctions = 1'
 run "$R" start eno9
