@@ -18,6 +18,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,53 +192,149 @@ static int mkdir_parents(const char *path) {
         return 0;
 }
 
-/* Lines "global N" or "nodeK N"; anything else means the file is not ours. */
-static int state_parse_line(const char *line, int *ret_node, unsigned long long *ret_count) {
-        char what[16];
-        unsigned long long count;
-        char extra;
+/*
+ * The record is read as strictly as the configuration: stop writes what it says into the
+ * kernel's pools, so a line that is not exactly what state_save() writes means the file is
+ * not ours (or was damaged), and it is refused whole, before anything is written.
+ *
+ *   # comment            (and empty lines)
+ *   global COUNT         the global pool
+ *   nodeN COUNT          NUMA node N's pool
+ *
+ * one blank between the two, decimal digits without leading zeros, N and COUNT within the
+ * bounds of NodePages= and Pages= in hostvirt.conf(5), each pool at most once, at least one
+ * pool, every line ended by a newline, UTF-8 without control characters, no line longer than
+ * RECORD_MAX_LINE, no file larger than RECORD_MAX_SIZE.
+ */
+#define RECORD_MAX_NODE 1023ULL
+#define RECORD_MAX_PAGES ((unsigned long long) LONG_MAX / 2)
+#define RECORD_MAX_LINE 256
+#define RECORD_MAX_SIZE (64 * 1024) /* "larger than 64 KiB" below */
+
+/* A number as "%llu" writes it: digits, no leading zero, at most max. */
+static int parse_record_uint(const char *s, unsigned long long max, unsigned long long *ret) {
+        if (s[0] == '0' && s[1] != '\0')
+                return -EINVAL;
+        return parse_uint(s, max, ret);
+}
+
+/* One line without its newline; on failure, *ret_reason says why (allocated). */
+static int state_parse_line(const char *line, int *ret_node, unsigned long long *ret_count, char **ret_reason) {
+        _cleanup_free_ char *what = NULL;
+        const char *sp = strchr(line, ' ');
+        unsigned long long count, n;
         int node = -1;
 
-        if (sscanf(line, "%15s %llu %c", what, &count, &extra) != 2)
+        if (!sp || sp == line || strchr(sp + 1, ' ') || !sp[1]) {
+                *ret_reason = xasprintf("'%s' is not 'global COUNT' or 'nodeN COUNT'", line);
                 return -EBADMSG;
-        if (startswith(what, "node")) {
-                unsigned long long n;
-
-                if (parse_uint(what + 4, 65535, &n) < 0)
+        }
+        what = strndup(line, (size_t) (sp - line));
+        if (!what)
+                oom();
+        if (startswith(what, "node") && what[4] != '\0') {
+                if (parse_record_uint(what + 4, RECORD_MAX_NODE, &n) < 0) {
+                        *ret_reason = xasprintf("invalid NUMA node '%s' (node0 to node%llu)", what, RECORD_MAX_NODE);
                         return -EBADMSG;
+                }
                 node = (int) n;
-        } else if (!streq(what, "global"))
+        } else if (!streq(what, "global")) {
+                *ret_reason = xasprintf("unknown pool '%s' (global or nodeN)", what);
                 return -EBADMSG;
+        }
+        if (parse_record_uint(sp + 1, RECORD_MAX_PAGES, &count) < 0) {
+                *ret_reason = xasprintf("invalid page count '%s' (0 to %llu)", sp + 1, RECORD_MAX_PAGES);
+                return -EBADMSG;
+        }
 
         *ret_node = node;
         *ret_count = count;
         return 0;
 }
 
-/* Adds every recorded pool to ps with its found count; returns 0 when there is no record. */
-static int state_load(const char *path, uint64_t kb, struct pools *ps) {
+/* Says why the record is refused (at line, or the whole file when 0); returns -EBADMSG. */
+static int state_refuse(const char *path, const char *size, unsigned line, const char *reason) {
+        if (line > 0)
+                log_error("%s:%u: %s.", path, line, reason);
+        else
+                log_error("%s: %s.", path, reason);
+        log_error("%s: %s is not a valid record of the counts found at start: refusing it whole, "
+                  "nothing changed (remove it to forget those counts).", size, path);
+        return -EBADMSG;
+}
+
+/*
+ * Adds every recorded pool to ps with its found count; returns their number, 0 when there is
+ * no record, or a negative errno, logged (-EBADMSG: the record is not valid, nothing added is
+ * to be used).
+ */
+static int state_load(const char *path, const char *size, uint64_t kb, struct pools *ps) {
         _cleanup_fclose_ FILE *f = NULL;
-        char line[128];
-        int n = 0;
+        _cleanup_free_ char *line = NULL, *reason = NULL;
+        size_t alloc = 0;
+        unsigned lineno = 0;
+        struct stat st;
+        ssize_t len;
+        int fd, r, n = 0;
 
-        f = fopen(path, "re");
-        if (!f)
-                return errno == ENOENT ? 0 : -errno;
+        /* O_NONBLOCK: a FIFO put there is refused below, not waited on */
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+        if (fd < 0 && errno == ENOENT)
+                return 0;
+        if (fd < 0 || fstat(fd, &st) < 0) {
+                r = log_error_errno(errno, "%s: failed to read the record %s: %m", size, path);
+                if (fd >= 0)
+                        close(fd);
+                return r;
+        }
+        if (!S_ISREG(st.st_mode) || st.st_size > RECORD_MAX_SIZE) {
+                close(fd);
+                return state_refuse(path, size, 0, !S_ISREG(st.st_mode) ? "not a regular file"
+                                                                         : "larger than 64 KiB");
+        }
+        f = fdopen(fd, "r");
+        if (!f) {
+                r = log_error_errno(errno, "%s: failed to read the record %s: %m", size, path);
+                close(fd);
+                return r;
+        }
 
-        while (fgets(line, sizeof(line), f)) {
-                unsigned long long count;
-                int node, r;
+        while ((len = getline(&line, &alloc, f)) >= 0) {
+                unsigned long long count = 0;
+                int node = -1;
 
-                if (line[0] == '#' || line[0] == '\n')
-                        continue;
-                r = state_parse_line(line, &node, &count);
-                if (r < 0)
-                        return r;
+                lineno++;
+                if ((size_t) len > RECORD_MAX_LINE)
+                        reason = xasprintf("line longer than %d bytes", RECORD_MAX_LINE);
+                else if (len == 0 || line[len - 1] != '\n')
+                        reason = xstrdup("no newline at the end of the line (a truncated record?)");
+                else if (memchr(line, '\0', (size_t) len))
+                        reason = xstrdup("NUL byte in the line");
+                else {
+                        line[len - 1] = '\0';
+                        if (has_control_chars(line))
+                                reason = xstrdup("control character in the line");
+                        else if (!utf8_valid(line))
+                                reason = xstrdup("the line is not UTF-8");
+                        else if (line[0] == '#' || line[0] == '\0')
+                                continue;
+                        else if (state_parse_line(line, &node, &count, &reason) >= 0 && pools_find(ps, node))
+                                reason = node < 0 ? xstrdup("the global pool is recorded twice")
+                                                  : xasprintf("node %d is recorded twice", node);
+                }
+                if (reason)
+                        break;
                 pools_add(ps, kb, node)->found = count;
                 n++;
         }
-        if (ferror(f))
-                return -EIO;
+        if (!reason && ferror(f))
+                return log_error_errno(EIO, "%s: failed to read the record %s: %m", size, path);
+        if (!reason && n == 0) {
+                reason = xstrdup("the record names no pool");
+                lineno = 0;
+        }
+        if (reason)
+                return state_refuse(path, size, lineno, reason);
         return n;
 }
 
@@ -583,9 +681,9 @@ static int do_start(const char *size, uint64_t kb) {
                 return r;
 
         /* A second start keeps the first record: those are the counts from before us. */
-        n_recorded = state_load(state, kb, &ps);
+        n_recorded = state_load(state, size, kb, &ps);
         if (n_recorded < 0) {
-                r = log_error_errno(n_recorded, "%s: failed to read %s: %m", size, state);
+                r = n_recorded;
                 goto finish;
         }
         first_new = ps.n;
@@ -596,6 +694,12 @@ static int do_start(const char *size, uint64_t kb) {
                 r = read_uint(ps.p[i].path, &ps.p[i].found);
                 if (r < 0) {
                         log_error_errno(r, "%s: failed to read %s: %m", size, ps.p[i].path);
+                        goto finish;
+                }
+                /* no kernel has that many: refuse what stop would refuse to put back */
+                if (ps.p[i].found > RECORD_MAX_PAGES) {
+                        r = log_error_errno(ERANGE, "%s: %s says %llu pages, more than any kernel has; nothing changed",
+                                            size, ps.p[i].path, ps.p[i].found);
                         goto finish;
                 }
         }
@@ -646,11 +750,9 @@ static int do_stop(const char *size, uint64_t kb) {
         struct pools ps = {};
         int r;
 
-        r = state_load(state, kb, &ps);
-        if (r < 0) {
-                log_error_errno(r, "%s: failed to read %s: %m", size, state);
+        r = state_load(state, size, kb, &ps);
+        if (r < 0)
                 goto finish;
-        }
         if (r == 0) {
                 log_info("%s: no counts recorded by start, nothing to put back.", size);
                 goto finish;

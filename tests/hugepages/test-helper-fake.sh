@@ -277,6 +277,95 @@ echo "garbage" > "$r/run/hostvirt/hugepages/2M"
 run "$r" stop 2M
 expect_rc bad-record 1
 
+# --- a record is read as strictly as the configuration: a hostile or damaged one is refused
+# whole, naming the file and the line, before anything is written; the record stays ---
+HOSTILE=(
+        # "LINE<TAB>RECORD" (printf %b escapes)
+        $'2\t# hostvirt-hugepages 2M: the counts found before start; stop puts them back\\nglobal -1\\n'
+        $'1\tglobal 18446744073709551615\\n'
+        $'1\tglobal 18446744073709551616\\n'
+        $'1\tglobal 99999999999999999999999999\\n'
+        $'1\tglobal 4611686018427387904\\n'
+        $'1\tglobal 4 junk\\n'
+        $'1\tglobal 4x\\n'
+        $'1\tglobal 0x10\\n'
+        $'1\tglobal +4\\n'
+        $'1\tglobal 04\\n'
+        $'1\tglobal  4\\n'
+        $'1\t global 4\\n'
+        $'1\tglobal\\n'
+        $'1\tglobal \\n'
+        $'1\tglobal 4\\r\\n'
+        $'1\tglobal\\t4\\n'
+        $'1\tglo\\0bal 4\\n'
+        $'1\tglobal 4\\xff\\n'
+        $'1\tGlobal 4\\n'
+        $'1\tnodes0 4\\n'
+        $'1\tnode 4\\n'
+        $'1\tnode-1 4\\n'
+        $'1\tnode01 4\\n'
+        $'1\tnode1024 4\\n'
+        $'2\tnode0 0\\nnode99999 4\\n'
+        $'2\tnode0 0\\nnode4294967296 4\\n'
+        $'2\tnode0 0\\nnode1 -1\\n'
+        $'3\tnode0 0\\nnode1 0\\nnode0 0\\n'
+        $'2\tglobal 0\\nglobal 0\\n'
+        $'2\tnode0 0\\nnode1 0'
+        $'1\t# an overlong comment '"$(printf 'x%.0s' $(seq 300))"$'\\nnode0 0\\n'
+        $'0\t# hostvirt-hugepages 2M: nothing but comments\\n\\n'
+        $'0\t'
+)
+# the pools as found (not what any record says), so that any write shows
+hostile_root() {
+        new_root "$G2=8" "$(n2 0)=3" "$(n2 1)=5" <<<$'[Hugepages 2M]\nNodePages = 0:6 1:6'
+}
+pools() { echo "$(cat "$1/$G2") $(cat "$1/$(n2 0)") $(cat "$1/$(n2 1)")"; }
+i=0
+for h in "${HOSTILE[@]}"; do
+        i=$((i + 1)); line=${h%%$'\t'*}; rec=${h#*$'\t'}
+        r=$(hostile_root); mkdir -p "$r/run/hostvirt/hugepages"
+        printf '%b' "$rec" > "$r/run/hostvirt/hugepages/2M"
+        cp "$r/run/hostvirt/hugepages/2M" "$r/record.orig"
+        where=$r/run/hostvirt/hugepages/2M:$line:; [ "$line" = 0 ] && where=$r/run/hostvirt/hugepages/2M:
+        for verb in stop start; do
+                run "$r" $verb 2M
+                name="hostile-record-$i-$verb"
+                if [ "$rc" != 1 ]; then fail "$name" "exit status $rc, expected 1; record $(od -c "$r/record.orig" | head -3); log: $out"
+                elif ! grep -q "^$where" <<<"$out"; then fail "$name" "no line starting '$where' in: $out"
+                elif ! grep -qxF "2M: $r/run/hostvirt/hugepages/2M is not a valid record of the counts found at start: refusing it whole, nothing changed (remove it to forget those counts)." <<<"$out"; then
+                        fail "$name" "no refusal in: $out"
+                elif [ "$(pools "$r")" != "8 3 5" ]; then fail "$name" "pools changed to $(pools "$r"): $out"
+                elif ! cmp -s "$r/record.orig" "$r/run/hostvirt/hugepages/2M"; then fail "$name" "the record changed"
+                else pass "$name"; fi
+        done
+done
+# the same for records that are no file, or too large
+r=$(hostile_root); mkdir -p "$r/run/hostvirt/hugepages/2M"
+run "$r" stop 2M
+if [ "$rc" = 1 ] && grep -qxF "$r/run/hostvirt/hugepages/2M: not a regular file." <<<"$out" && [ "$(pools "$r")" = "8 3 5" ]; then
+        pass hostile-record-directory; else fail hostile-record-directory "rc=$rc: $out"; fi
+r=$(hostile_root); mkdir -p "$r/run/hostvirt/hugepages"
+{ echo "global 0"; for _ in $(seq 1000); do echo "# padding padding padding padding padding padding padding padding"; done; } > "$r/run/hostvirt/hugepages/2M"
+run "$r" stop 2M
+if [ "$rc" = 1 ] && grep -qxF "$r/run/hostvirt/hugepages/2M: larger than 64 KiB." <<<"$out" && [ "$(pools "$r")" = "8 3 5" ]; then
+        pass hostile-record-too-large; else fail hostile-record-too-large "rc=$rc: $out"; fi
+r=$(hostile_root); mkdir -p "$r/run/hostvirt/hugepages"; ln -s /dev/null "$r/run/hostvirt/hugepages/2M"
+run "$r" stop 2M
+if [ "$rc" = 1 ] && [ "$(pools "$r")" = "8 3 5" ]; then pass hostile-record-symlink; else fail hostile-record-symlink "rc=$rc: $out"; fi
+# ... while a valid record with comments, empty lines, and both kinds of pool, is used
+r=$(hostile_root); mkdir -p "$r/run/hostvirt/hugepages"
+printf '# hostvirt-hugepages 2M: the counts found before start; stop puts them back\n\nnode1 0\nglobal 2\nnode0 1\n' > "$r/run/hostvirt/hugepages/2M"
+run "$r" stop 2M
+if [ "$rc" = 0 ] && [ "$(pools "$r")" = "2 1 0" ] && [ ! -e "$r/run/hostvirt/hugepages/2M" ]; then
+        pass valid-record-used; else fail valid-record-used "rc=$rc, pools $(pools "$r"): $out"; fi
+# ... and the bounds themselves are valid
+r=$(hostile_root); mkdir -p "$r/run/hostvirt/hugepages" "$r/sys/devices/system/node/node1023/hugepages/hugepages-2048kB"
+echo 0 > "$r/$(n2 1023)"
+printf 'node1023 4611686018427387903\nglobal 0\n' > "$r/run/hostvirt/hugepages/2M"
+run "$r" stop 2M
+if [ "$rc" = 0 ] && [ "$(cat "$r/$(n2 1023)")" = 4611686018427387903 ] && [ "$(cat "$r/$G2")" = 0 ]; then
+        pass valid-record-bounds; else fail valid-record-bounds "rc=$rc: $out"; fi
+
 # --- usage ---
 run "$r"
 expect_rc usage-no-args 1
