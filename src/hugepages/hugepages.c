@@ -61,8 +61,6 @@ static void pools_done(struct pools *ps) {
         ps->n = 0;
 }
 
-static unsigned n_compactions;
-
 static char *pool_path(uint64_t kb, int node) {
         _cleanup_free_ char *p = NULL;
 
@@ -100,73 +98,12 @@ static const char *pool_name(const struct pool *p, char buf[static 32]) {
         return buf;
 }
 
-/*
- * The test seam for shortfalls.  A fake sysfs tree is made of plain files,
- * which keep whatever is written to them: it can never fall short the way
- * the kernel does when memory is scarce or fragmented.  So that the tests
- * can reach the shortfall paths (compaction, retries, Strict=, the kernel
- * command line hint), HOSTVIRT_TEST_HUGEPAGES_LIMIT="SIZE[@NODE]=MAX[+STEP] ..."
- * makes the helper play the kernel's part after each write: the count in
- * that file is capped at MAX, plus STEP for every compaction so far.  It is
- * honoured only when HOSTVIRT_ROOT names a directory other than /, so it
- * can never act on a booted system.
- */
-static int fake_kernel_limit(const char *size, int node, unsigned long long *ret) {
-        _cleanup_free_ char *key = NULL;
-        const char *e;
-        char **words;
-        int r = 0;
-
-        if (!*root_dir())
-                return 0;
-        e = getenv("HOSTVIRT_TEST_HUGEPAGES_LIMIT");
-        if (!e)
-                return 0;
-
-        key = node < 0 ? xasprintf("%s=", size) : xasprintf("%s@%d=", size, node);
-        words = split_words(e, NULL);
-        for (char **w = words; *w; w++) {
-                unsigned long long max, step = 0;
-                char *plus;
-
-                if (!startswith(*w, key))
-                        continue;
-                plus = strchr(*w, '+');
-                if (plus) {
-                        *plus = '\0';
-                        if (parse_uint(plus + 1, 1000000, &step) < 0)
-                                r = -EINVAL;
-                }
-                if (r == 0 && parse_uint(*w + strlen(key), 1000000, &max) < 0)
-                        r = -EINVAL;
-                if (r == 0) {
-                        *ret = max + step * n_compactions;
-                        r = 1;
-                }
-                break;
-        }
-        strv_free(words);
-        return r;
-}
-
-static int pool_write(struct pool *p, const char *size, unsigned long long count) {
+/* The kernel may grant fewer pages than asked, and says so only in what reads back. */
+static int pool_write(struct pool *p, unsigned long long count) {
         char buf[32];
-        unsigned long long limit = 0;
-        int r;
 
         snprintf(buf, sizeof(buf), "%llu", count);
-        r = write_string(p->path, buf);
-        if (r < 0)
-                return r;
-
-        r = fake_kernel_limit(size, p->node, &limit);
-        if (r < 0)
-                return r;
-        if (r > 0 && count > limit) {
-                snprintf(buf, sizeof(buf), "%llu", limit);
-                return write_string(p->path, buf);
-        }
-        return 0;
+        return write_string(p->path, buf);
 }
 
 static int pool_read_back(struct pool *p) {
@@ -483,7 +420,6 @@ static bool pools_short(const struct pools *ps) {
 static int compact_memory(void) {
         _cleanup_free_ char *p = root_path("/proc/sys/vm/compact_memory");
 
-        n_compactions++;
         return write_string(p, "1");
 }
 
@@ -498,7 +434,7 @@ static int pools_allocate(struct pools *ps, const char *size) {
 
                         if (attempt > 0 && p->got >= pool_target(p))
                                 continue;
-                        r = pool_write(p, size, pool_target(p));
+                        r = pool_write(p, pool_target(p));
                         if (r < 0)
                                 return log_error_errno(r, "%s: failed to set %s to %llu pages (%s): %m",
                                                        size, pool_name(p, buf), pool_target(p), p->path);
@@ -535,7 +471,7 @@ static int pools_restore(struct pools *ps, const char *size, bool only_written) 
                 if (only_written && !p->written)
                         continue;
 
-                r = pool_write(p, size, p->found);
+                r = pool_write(p, p->found);
                 if (r >= 0)
                         r = pool_read_back(p);
                 if (r < 0) {

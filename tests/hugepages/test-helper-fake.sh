@@ -5,16 +5,20 @@
 # made to fall short of pages on demand without starving the host.  The tree
 # has what the helper reads and writes: both page sizes globally and on two
 # nodes, /proc/sys/vm/compact_memory, and the config.  Plain files keep what
-# is written, so a shortfall is played by HOSTVIRT_TEST_HUGEPAGES_LIMIT (the
-# helper caps the count after its own write, as the kernel would; honoured
-# only under HOSTVIRT_ROOT) and a failing write by a read-only bind mount in
-# a private mount namespace.  test-helper-real.sh does the same on the real
-# /sys.
+# is written, so a shortfall is played by the LD_PRELOAD shim fault-inject.so
+# (FAULT_HUGEPAGES_LIMIT: it grants fewer pages than the helper writes, as the
+# kernel would, and more after each compaction; the helper itself has no test
+# seam for it) and a failing write by a read-only bind mount in a private
+# mount namespace.  test-helper-real.sh does the same on the real /sys.
 #
-# usage: test-helper-fake.sh   (BUILDDIR, SRCDIR from meson)
+# usage: test-helper-fake.sh FAULT_INJECT_SO   (BUILDDIR, SRCDIR from meson)
 source "$SRCDIR/tests/lib/common.sh"
+SHIM=$(realpath "$1")
 HELPER=$BUILDDIR/src/hugepages/hostvirt-hugepages
-unset HOSTVIRT_TEST_HUGEPAGES_LIMIT JOURNAL_STREAM
+unset FAULT_HUGEPAGES_LIMIT JOURNAL_STREAM FAULT_MATCH FAULT_NTH FAULT_ERRNO FAULT_BLOCK FAULT_LOG FAULT_SENDTO_NTH
+# under ASan (tests/sanitizers) the runtime must come first in the library list; the shim
+# only wraps write/open/sendto and calls on, so its place does not matter
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
 G2=sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
 G1=sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
@@ -45,6 +49,12 @@ run() {
         local r=$1; shift
         rc=0
         out=$(HOSTVIRT_ROOT=$r "$HELPER" "$@" 2>&1) || rc=$?
+}
+# short LIMIT ROOT ARGS...: the same on a kernel short of pages (FAULT_HUGEPAGES_LIMIT=LIMIT)
+short() {
+        local limit=$1 r=$2; shift 2
+        rc=0
+        out=$(HOSTVIRT_ROOT=$r LD_PRELOAD=$SHIM FAULT_HUGEPAGES_LIMIT=$limit "$HELPER" "$@" 2>&1) || rc=$?
 }
 
 # expect NAME WANT_RC: fails with the log when the status differs
@@ -156,7 +166,7 @@ r=$(new_root <<'EOF'
 NodePages = 0:4 1:2
 EOF
 )
-HOSTVIRT_TEST_HUGEPAGES_LIMIT="1G@1=1" run "$r" start 1G
+short "1G@1=1" "$r" start 1G
 expect_rc short-start 0
 expect_log short-retry1 "1G: short of pages, compacting memory and trying again (1 of 3)."
 expect_log short-retry3 "1G: short of pages, compacting memory and trying again (3 of 3)."
@@ -175,10 +185,24 @@ r=$(new_root <<'EOF'
 NodePages = 0:4 1:2
 EOF
 )
-HOSTVIRT_TEST_HUGEPAGES_LIMIT="1G@1=0+1" run "$r" start 1G
+short "1G@1=0+1" "$r" start 1G
 expect_rc compact-start 0
 expect_log compact-log "1G: allocated 6 of 6 pages (node 0: 4 of 4, node 1: 2 of 2)."
 if [ "$(grep -c 'compacting memory' <<<"$out")" = 2 ]; then pass compact-two-retries; else fail compact-two-retries "$out"; fi
+
+# --- the helper itself plays no kernel: the old test seam's variable does nothing ---
+r=$(new_root <<<$'[Hugepages 2M]\nPages = 16')
+HOSTVIRT_TEST_HUGEPAGES_LIMIT="2M=10" run "$r" start 2M
+expect_rc no-seam-start 0
+expect_log no-seam-log "2M: allocated 16 of 16 pages."
+run "$r" stop 2M
+
+# --- the shim grants per pool: a limit on one node or size leaves the others alone ---
+r=$(new_root <<<$'[Hugepages 2M]\nNodePages = 0:3 1:3')
+short "1G@0=1 2M@1=2 2M=0" "$r" start 2M
+expect_log shim-per-pool "2M: allocated 5 of 6 pages (node 0: 3 of 3, node 1: 2 of 3)."
+run "$r" stop 2M
+expect_value shim-per-pool-stop "$r" "$(n2 1)" 0
 
 # --- a global shortfall names the global form of the command line ---
 r=$(new_root <<'EOF'
@@ -186,7 +210,7 @@ r=$(new_root <<'EOF'
 Pages = 16
 EOF
 )
-HOSTVIRT_TEST_HUGEPAGES_LIMIT="2M=10" run "$r" start 2M
+short "2M=10" "$r" start 2M
 expect_rc global-short-start 0
 expect_log global-short-log "2M: allocated 10 of 16 pages."
 expect_log global-short-cmdline "2M: to reserve them at boot, add to the kernel command line: hugepagesz=2M hugepages=16"
@@ -198,7 +222,7 @@ NodePages = 0:4 1:2
 Strict = yes
 EOF
 )
-HOSTVIRT_TEST_HUGEPAGES_LIMIT="1G@1=1" run "$r" start 1G
+short "1G@1=1" "$r" start 1G
 expect_rc strict-fails 1
 expect_log strict-log "1G: allocated 5 of 6 pages (node 0: 4 of 4, node 1: 1 of 2); Strict=yes, so giving them back and failing."
 expect_value strict-node0-back "$r" "$(n1 0)" 1
