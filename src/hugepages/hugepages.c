@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "helper.h"
 #include "log.h"
 #include "root.h"
 #include "util.h"
@@ -576,25 +577,20 @@ static int report(const struct pools *ps, const struct conf_hugepages *h) {
         return 0;
 }
 
+/* 0, or HELPER_EXIT_NOT_CONFIGURED (logged): only our own section matters (helper.h). */
 static int load_section(const char *size, struct conf **ret_conf, struct conf_hugepages **ret) {
         struct conf *c = NULL;
-        struct conf_hugepages *h = NULL;
+        struct conf_hugepages *h;
         int r;
 
-        /* The generator has already reported every config problem at boot; here
-         * only our own section matters, and it is missing if it was invalid. */
-        diag_set_quiet(true);
-        r = conf_load(&c, NULL);
-        diag_set_quiet(false);
-        if (r < 0)
-                return log_error_errno(r, "Failed to load the configuration: %m");
-
+        r = helper_conf_load(&c);
+        if (r > 0)
+                return r;
         h = conf_find_hugepages(c, size);
-        if (!h) {
+        r = helper_conf_section(c, "Hugepages", size, h);
+        if (r > 0) {
                 conf_free(c);
-                log_error("%s: no valid [Hugepages %s] section in the configuration (see 'hostvirt check').",
-                          size, size);
-                return -ENOENT;
+                return r;
         }
         *ret_conf = c;
         *ret = h;
@@ -613,7 +609,7 @@ static int do_start(const char *size, uint64_t kb) {
         if (r < 0)
                 return r;
         r = load_section(size, &c, &h);
-        if (r < 0)
+        if (r != 0)
                 return r;
 
         /* A second start keeps the first record: those are the counts from before us. */
@@ -712,8 +708,10 @@ finish:
 static int help(void) {
         printf("Usage: hostvirt-hugepages start|stop SIZE\n\n"
                "Sets the hugepage pool of SIZE (2M, 1G, 2048kB, ...) as [Hugepages SIZE]\n"
-               "in hostvirt.conf(5) asks, or puts back the counts found before start.\n");
-        return 0;
+               "in hostvirt.conf(5) asks, or puts back the counts found before start.\n\n"
+               "Exit status: 0 done, 1 failed, 2 usage error, 6 no valid [Hugepages SIZE]\n"
+               "section; see hostvirt(8), HELPERS.\n");
+        return HELPER_EXIT_OK;
 }
 
 int main(int argc, char *argv[]) {
@@ -726,14 +724,14 @@ int main(int argc, char *argv[]) {
         if (argc == 2 && (streq(argv[1], "--help") || streq(argv[1], "-h")))
                 return help();
         if (argc != 3 || !(streq(argv[1], "start") || streq(argv[1], "stop"))) {
-                log_error("Usage: hostvirt-hugepages start|stop SIZE");
-                return EXIT_FAILURE;
+                log_error("Usage: hostvirt-hugepages start|stop SIZE (see 'hostvirt-hugepages --help').");
+                return HELPER_EXIT_USAGE;
         }
 
         /* "2048kB" and "2M" are the same instance. */
         if (parse_size_kb(argv[2], &kb) < 0) {
                 log_error("Invalid hugepage size '%s' (expected e.g. 2M, 1G, 2048kB).", argv[2]);
-                return EXIT_FAILURE;
+                return HELPER_EXIT_USAGE;
         }
         size = format_size_kb(kb);
 
@@ -742,5 +740,5 @@ int main(int argc, char *argv[]) {
         else
                 r = do_stop(size, kb);
 
-        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        return helper_exit_status(r);
 }

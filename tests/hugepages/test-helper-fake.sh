@@ -262,12 +262,22 @@ Pages = 4
 EOF
 )
 run "$r" start 1G
-expect_rc no-section 1
+expect_rc no-section 6
 expect_log no-section-log "1G: no valid [Hugepages 1G] section in the configuration (see 'hostvirt check')."
 printf '[Hugepages 2M]\nPages = lots\n' > "$r/etc/hostvirt/hugepages.conf"
 run "$r" start 2M
-expect_rc invalid-section 1
+expect_rc invalid-section 6
+if grep -q "^/etc/hostvirt/hugepages.conf:2: error: .*Pages=lots" <<<"$out"; then pass invalid-section-says-why; else fail invalid-section-says-why "$out"; fi
 expect_value invalid-section-count "$r" $G2 0
+check invalid-section-no-record test ! -e "$r/run/hostvirt/hugepages/2M"
+# errors in other sections: a warning that counts them, and the pool is set all the same
+printf '[Hugepages 2M]\nPages = 4\n[Hugepages 1G]\nPages = lots\n[VLAN a/b]\nLink = eth0\nId = 5\n' > "$r/etc/hostvirt/hugepages.conf"
+run "$r" start 2M
+expect_rc other-errors-start 0
+expect_log other-errors-counted "2M: the configuration has 2 errors in other sections, which do not stop this one (see 'hostvirt check')."
+expect_value other-errors-count "$r" $G2 4
+if grep -q 'Pages=lots' <<<"$out"; then fail other-errors-not-listed "$out"; else pass other-errors-not-listed; fi
+run "$r" stop 2M
 
 # --- a write the kernel refuses halfway: the first node is put back ---
 r=$(new_root <<'EOF'
@@ -390,13 +400,19 @@ run "$r" stop 2M
 if [ "$rc" = 0 ] && [ "$(cat "$r/$(n2 1023)")" = 4611686018427387903 ] && [ "$(cat "$r/$G2")" = 0 ]; then
         pass valid-record-bounds; else fail valid-record-bounds "rc=$rc: $out"; fi
 
-# --- usage ---
+# --- usage (the helpers' exit status table in hostvirt(8)) ---
 run "$r"
-expect_rc usage-no-args 1
+expect_rc usage-no-args 2
+run "$r" start
+expect_rc usage-no-size 2
+run "$r" start 2M 1G
+expect_rc usage-extra 2
 run "$r" restart 2M
-expect_rc usage-bad-verb 1
+expect_rc usage-bad-verb 2
 run "$r" start 2X
-expect_rc usage-bad-size 1
+expect_rc usage-bad-size 2
 expect_log usage-bad-size-log "Invalid hugepage size '2X' (expected e.g. 2M, 1G, 2048kB)."
+run "$r" --help
+expect_rc usage-help 0
 
 finish
