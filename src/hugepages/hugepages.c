@@ -18,6 +18,8 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "helper.h"
 #include "model.h"
 #include "log.h"
 #include "root.h"
@@ -58,8 +61,6 @@ static void pools_done(struct pools *ps) {
         ps->p = NULL;
         ps->n = 0;
 }
-
-static unsigned n_compactions;
 
 static char *pool_path(uint64_t kb, int node) {
         _cleanup_free_ char *p = NULL;
@@ -98,73 +99,12 @@ static const char *pool_name(const struct pool *p, char buf[static 32]) {
         return buf;
 }
 
-/*
- * The test seam for shortfalls.  A fake sysfs tree is made of plain files,
- * which keep whatever is written to them: it can never fall short the way
- * the kernel does when memory is scarce or fragmented.  So that the tests
- * can reach the shortfall paths (compaction, retries, Strict=, the kernel
- * command line hint), HOSTVIRT_TEST_HUGEPAGES_LIMIT="SIZE[@NODE]=MAX[+STEP] ..."
- * makes the helper play the kernel's part after each write: the count in
- * that file is capped at MAX, plus STEP for every compaction so far.  It is
- * honoured only when HOSTVIRT_ROOT names a directory other than /, so it
- * can never act on a booted system.
- */
-static int fake_kernel_limit(const char *size, int node, unsigned long long *ret) {
-        _cleanup_free_ char *key = NULL;
-        const char *e;
-        char **words;
-        int r = 0;
-
-        if (!*root_dir())
-                return 0;
-        e = getenv("HOSTVIRT_TEST_HUGEPAGES_LIMIT");
-        if (!e)
-                return 0;
-
-        key = node < 0 ? xasprintf("%s=", size) : xasprintf("%s@%d=", size, node);
-        words = split_words(e, NULL);
-        for (char **w = words; *w; w++) {
-                unsigned long long max, step = 0;
-                char *plus;
-
-                if (!startswith(*w, key))
-                        continue;
-                plus = strchr(*w, '+');
-                if (plus) {
-                        *plus = '\0';
-                        if (parse_uint(plus + 1, 1000000, &step) < 0)
-                                r = -EINVAL;
-                }
-                if (r == 0 && parse_uint(*w + strlen(key), 1000000, &max) < 0)
-                        r = -EINVAL;
-                if (r == 0) {
-                        *ret = max + step * n_compactions;
-                        r = 1;
-                }
-                break;
-        }
-        strv_free(words);
-        return r;
-}
-
-static int pool_write(struct pool *p, const char *size, unsigned long long count) {
+/* The kernel may grant fewer pages than asked, and says so only in what reads back. */
+static int pool_write(struct pool *p, unsigned long long count) {
         char buf[32];
-        unsigned long long limit = 0;
-        int r;
 
         snprintf(buf, sizeof(buf), "%llu", count);
-        r = write_string(p->path, buf);
-        if (r < 0)
-                return r;
-
-        r = fake_kernel_limit(size, p->node, &limit);
-        if (r < 0)
-                return r;
-        if (r > 0 && count > limit) {
-                snprintf(buf, sizeof(buf), "%llu", limit);
-                return write_string(p->path, buf);
-        }
-        return 0;
+        return write_string(p->path, buf);
 }
 
 static int pool_read_back(struct pool *p) {
@@ -190,53 +130,149 @@ static int mkdir_parents(const char *path) {
         return 0;
 }
 
-/* Lines "global N" or "nodeK N"; anything else means the file is not ours. */
-static int state_parse_line(const char *line, int *ret_node, unsigned long long *ret_count) {
-        char what[16];
-        unsigned long long count;
-        char extra;
+/*
+ * The record is read as strictly as the configuration: stop writes what it says into the
+ * kernel's pools, so a line that is not exactly what state_save() writes means the file is
+ * not ours (or was damaged), and it is refused whole, before anything is written.
+ *
+ *   # comment            (and empty lines)
+ *   global COUNT         the global pool
+ *   nodeN COUNT          NUMA node N's pool
+ *
+ * one blank between the two, decimal digits without leading zeros, N and COUNT within the
+ * bounds of NodePages= and Pages= in hostvirt.conf(5), each pool at most once, at least one
+ * pool, every line ended by a newline, UTF-8 without control characters, no line longer than
+ * RECORD_MAX_LINE, no file larger than RECORD_MAX_SIZE.
+ */
+#define RECORD_MAX_NODE 1023ULL
+#define RECORD_MAX_PAGES ((unsigned long long) LONG_MAX / 2)
+#define RECORD_MAX_LINE 256
+#define RECORD_MAX_SIZE (64 * 1024) /* "larger than 64 KiB" below */
+
+/* A number as "%llu" writes it: digits, no leading zero, at most max. */
+static int parse_record_uint(const char *s, unsigned long long max, unsigned long long *ret) {
+        if (s[0] == '0' && s[1] != '\0')
+                return -EINVAL;
+        return parse_uint(s, max, ret);
+}
+
+/* One line without its newline; on failure, *ret_reason says why (allocated). */
+static int state_parse_line(const char *line, int *ret_node, unsigned long long *ret_count, char **ret_reason) {
+        _cleanup_free_ char *what = NULL;
+        const char *sp = strchr(line, ' ');
+        unsigned long long count, n;
         int node = -1;
 
-        if (sscanf(line, "%15s %llu %c", what, &count, &extra) != 2)
+        if (!sp || sp == line || strchr(sp + 1, ' ') || !sp[1]) {
+                *ret_reason = xasprintf("'%s' is not 'global COUNT' or 'nodeN COUNT'", line);
                 return -EBADMSG;
-        if (startswith(what, "node")) {
-                unsigned long long n;
-
-                if (parse_uint(what + 4, 65535, &n) < 0)
+        }
+        what = strndup(line, (size_t) (sp - line));
+        if (!what)
+                oom();
+        if (startswith(what, "node") && what[4] != '\0') {
+                if (parse_record_uint(what + 4, RECORD_MAX_NODE, &n) < 0) {
+                        *ret_reason = xasprintf("invalid NUMA node '%s' (node0 to node%llu)", what, RECORD_MAX_NODE);
                         return -EBADMSG;
+                }
                 node = (int) n;
-        } else if (!streq(what, "global"))
+        } else if (!streq(what, "global")) {
+                *ret_reason = xasprintf("unknown pool '%s' (global or nodeN)", what);
                 return -EBADMSG;
+        }
+        if (parse_record_uint(sp + 1, RECORD_MAX_PAGES, &count) < 0) {
+                *ret_reason = xasprintf("invalid page count '%s' (0 to %llu)", sp + 1, RECORD_MAX_PAGES);
+                return -EBADMSG;
+        }
 
         *ret_node = node;
         *ret_count = count;
         return 0;
 }
 
-/* Adds every recorded pool to ps with its found count; returns 0 when there is no record. */
-static int state_load(const char *path, uint64_t kb, struct pools *ps) {
+/* Says why the record is refused (at line, or the whole file when 0); returns -EBADMSG. */
+static int state_refuse(const char *path, const char *size, unsigned line, const char *reason) {
+        if (line > 0)
+                log_error("%s:%u: %s.", path, line, reason);
+        else
+                log_error("%s: %s.", path, reason);
+        log_error("%s: %s is not a valid record of the counts found at start: refusing it whole, "
+                  "nothing changed (remove it to forget those counts).", size, path);
+        return -EBADMSG;
+}
+
+/*
+ * Adds every recorded pool to ps with its found count; returns their number, 0 when there is
+ * no record, or a negative errno, logged (-EBADMSG: the record is not valid, nothing added is
+ * to be used).
+ */
+static int state_load(const char *path, const char *size, uint64_t kb, struct pools *ps) {
         _cleanup_fclose_ FILE *f = NULL;
-        char line[128];
-        int n = 0;
+        _cleanup_free_ char *line = NULL, *reason = NULL;
+        size_t alloc = 0;
+        unsigned lineno = 0;
+        struct stat st;
+        ssize_t len;
+        int fd, r, n = 0;
 
-        f = fopen(path, "re");
-        if (!f)
-                return errno == ENOENT ? 0 : -errno;
+        /* O_NONBLOCK: a FIFO put there is refused below, not waited on */
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK);
+        if (fd < 0 && errno == ENOENT)
+                return 0;
+        if (fd < 0 || fstat(fd, &st) < 0) {
+                r = log_error_errno(errno, "%s: failed to read the record %s: %m", size, path);
+                if (fd >= 0)
+                        close(fd);
+                return r;
+        }
+        if (!S_ISREG(st.st_mode) || st.st_size > RECORD_MAX_SIZE) {
+                close(fd);
+                return state_refuse(path, size, 0, !S_ISREG(st.st_mode) ? "not a regular file"
+                                                                         : "larger than 64 KiB");
+        }
+        f = fdopen(fd, "r");
+        if (!f) {
+                r = log_error_errno(errno, "%s: failed to read the record %s: %m", size, path);
+                close(fd);
+                return r;
+        }
 
-        while (fgets(line, sizeof(line), f)) {
-                unsigned long long count;
-                int node, r;
+        while ((len = getline(&line, &alloc, f)) >= 0) {
+                unsigned long long count = 0;
+                int node = -1;
 
-                if (line[0] == '#' || line[0] == '\n')
-                        continue;
-                r = state_parse_line(line, &node, &count);
-                if (r < 0)
-                        return r;
+                lineno++;
+                if ((size_t) len > RECORD_MAX_LINE)
+                        reason = xasprintf("line longer than %d bytes", RECORD_MAX_LINE);
+                else if (len == 0 || line[len - 1] != '\n')
+                        reason = xstrdup("no newline at the end of the line (a truncated record?)");
+                else if (memchr(line, '\0', (size_t) len))
+                        reason = xstrdup("NUL byte in the line");
+                else {
+                        line[len - 1] = '\0';
+                        if (has_control_chars(line))
+                                reason = xstrdup("control character in the line");
+                        else if (!utf8_valid(line))
+                                reason = xstrdup("the line is not UTF-8");
+                        else if (line[0] == '#' || line[0] == '\0')
+                                continue;
+                        else if (state_parse_line(line, &node, &count, &reason) >= 0 && pools_find(ps, node))
+                                reason = node < 0 ? xstrdup("the global pool is recorded twice")
+                                                  : xasprintf("node %d is recorded twice", node);
+                }
+                if (reason)
+                        break;
                 pools_add(ps, kb, node)->found = count;
                 n++;
         }
-        if (ferror(f))
-                return -EIO;
+        if (!reason && ferror(f))
+                return log_error_errno(EIO, "%s: failed to read the record %s: %m", size, path);
+        if (!reason && n == 0) {
+                reason = xstrdup("the record names no pool");
+                lineno = 0;
+        }
+        if (reason)
+                return state_refuse(path, size, lineno, reason);
         return n;
 }
 
@@ -385,7 +421,6 @@ static bool pools_short(const struct pools *ps) {
 static int compact_memory(void) {
         _cleanup_free_ char *p = root_path("/proc/sys/vm/compact_memory");
 
-        n_compactions++;
         return write_string(p, "1");
 }
 
@@ -400,7 +435,7 @@ static int pools_allocate(struct pools *ps, const char *size) {
 
                         if (attempt > 0 && p->got >= pool_target(p))
                                 continue;
-                        r = pool_write(p, size, pool_target(p));
+                        r = pool_write(p, pool_target(p));
                         if (r < 0)
                                 return log_error_errno(r, "%s: failed to set %s to %llu pages (%s): %m",
                                                        size, pool_name(p, buf), pool_target(p), p->path);
@@ -437,7 +472,7 @@ static int pools_restore(struct pools *ps, const char *size, bool only_written) 
                 if (only_written && !p->written)
                         continue;
 
-                r = pool_write(p, size, p->found);
+                r = pool_write(p, p->found);
                 if (r >= 0)
                         r = pool_read_back(p);
                 if (r < 0) {
@@ -542,23 +577,20 @@ static int report(const struct pools *ps, const struct conf_hugepages *h) {
         return 0;
 }
 
+/* 0, or HELPER_EXIT_NOT_CONFIGURED (logged): only our own section matters (helper.h). */
 static int load_section(const char *size, struct conf **ret_conf, struct conf_hugepages **ret) {
         struct conf *c = NULL;
-        struct conf_hugepages *h = NULL;
+        struct conf_hugepages *h;
         int r;
 
-        /* The generator has already reported every config problem at boot; here
-         * only our own section matters, and it is missing if it was invalid. */
-        r = conf_load_all(&c, NULL, &(struct diag) { .quiet = true });
-        if (r < 0)
-                return log_error_errno(r, "Failed to load the configuration: %m");
-
+        r = helper_conf_load(&c);
+        if (r > 0)
+                return r;
         h = conf_find_hugepages(c, size);
-        if (!h) {
+        r = helper_conf_section(c, "Hugepages", size, h);
+        if (r > 0) {
                 conf_free(c);
-                log_error("%s: no valid [Hugepages %s] section in the configuration (see 'hostvirt check').",
-                          size, size);
-                return -ENOENT;
+                return r;
         }
         *ret_conf = c;
         *ret = h;
@@ -577,13 +609,13 @@ static int do_start(const char *size, uint64_t kb) {
         if (r < 0)
                 return r;
         r = load_section(size, &c, &h);
-        if (r < 0)
+        if (r != 0)
                 return r;
 
         /* A second start keeps the first record: those are the counts from before us. */
-        n_recorded = state_load(state, kb, &ps);
+        n_recorded = state_load(state, size, kb, &ps);
         if (n_recorded < 0) {
-                r = log_error_errno(n_recorded, "%s: failed to read %s: %m", size, state);
+                r = n_recorded;
                 goto finish;
         }
         first_new = ps.n;
@@ -594,6 +626,12 @@ static int do_start(const char *size, uint64_t kb) {
                 r = read_uint(ps.p[i].path, &ps.p[i].found);
                 if (r < 0) {
                         log_error_errno(r, "%s: failed to read %s: %m", size, ps.p[i].path);
+                        goto finish;
+                }
+                /* no kernel has that many: refuse what stop would refuse to put back */
+                if (ps.p[i].found > RECORD_MAX_PAGES) {
+                        r = log_error_errno(ERANGE, "%s: %s says %llu pages, more than any kernel has; nothing changed",
+                                            size, ps.p[i].path, ps.p[i].found);
                         goto finish;
                 }
         }
@@ -644,11 +682,9 @@ static int do_stop(const char *size, uint64_t kb) {
         struct pools ps = {};
         int r;
 
-        r = state_load(state, kb, &ps);
-        if (r < 0) {
-                log_error_errno(r, "%s: failed to read %s: %m", size, state);
+        r = state_load(state, size, kb, &ps);
+        if (r < 0)
                 goto finish;
-        }
         if (r == 0) {
                 log_info("%s: no counts recorded by start, nothing to put back.", size);
                 goto finish;
@@ -672,8 +708,10 @@ finish:
 static int help(void) {
         printf("Usage: hostvirt-hugepages start|stop SIZE\n\n"
                "Sets the hugepage pool of SIZE (2M, 1G, 2048kB, ...) as [Hugepages SIZE]\n"
-               "in hostvirt.conf(5) asks, or puts back the counts found before start.\n");
-        return 0;
+               "in hostvirt.conf(5) asks, or puts back the counts found before start.\n\n"
+               "Exit status: 0 done, 1 failed, 2 usage error, 6 no valid [Hugepages SIZE]\n"
+               "section; see hostvirt(8), HELPERS.\n");
+        return HELPER_EXIT_OK;
 }
 
 int main(int argc, char *argv[]) {
@@ -686,14 +724,14 @@ int main(int argc, char *argv[]) {
         if (argc == 2 && (streq(argv[1], "--help") || streq(argv[1], "-h")))
                 return help();
         if (argc != 3 || !(streq(argv[1], "start") || streq(argv[1], "stop"))) {
-                log_error("Usage: hostvirt-hugepages start|stop SIZE");
-                return EXIT_FAILURE;
+                log_error("Usage: hostvirt-hugepages start|stop SIZE (see 'hostvirt-hugepages --help').");
+                return HELPER_EXIT_USAGE;
         }
 
         /* "2048kB" and "2M" are the same instance. */
         if (parse_size_kb(argv[2], &kb) < 0) {
                 log_error("Invalid hugepage size '%s' (expected e.g. 2M, 1G, 2048kB).", argv[2]);
-                return EXIT_FAILURE;
+                return HELPER_EXIT_USAGE;
         }
         size = format_size_kb(kb);
 
@@ -702,5 +740,5 @@ int main(int argc, char *argv[]) {
         else
                 r = do_stop(size, kb);
 
-        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        return helper_exit_status(r);
 }

@@ -3,7 +3,6 @@
  * [SR-IOV X]: a physical function and its virtual functions, set up by
  * interface-vf@X.service whenever the PF appears.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
@@ -48,13 +47,12 @@ static const struct key_def sriov_keys[] = {
 };
 
 char *pf_name_normalize(const char *name) {
-        if (pci_address_valid(name)) {
-                char *s = xstrdup(name);
-                for (char *p = s; *p; p++)
-                        *p = (char) tolower((unsigned char) *p);
+        char *s = xstrdup(name);
+
+        if (pci_address_normalize(s) || ifname_valid(s))
                 return s;
-        }
-        return ifname_valid(name) ? xstrdup(name) : NULL;
+        free(s);
+        return NULL;
 }
 
 static int sriov_parse_name(struct section *s, const char *header, char *name, char **ret) {

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helper.h"
 #include "model.h"
 #include "log.h"
 #include "net.h"
@@ -21,71 +22,83 @@ static void conf_freep(struct conf **c) {
                 conf_free(*c);
 }
 
-static int usage(void) {
+static void help(FILE *f) {
         fputs("Usage: hostvirt-net start|stop vlan|bridge NAME\n"
               "\n"
               "Sets up (start) or tears down (stop) the [VLAN NAME] or [Bridge NAME]\n"
-              "of the hostvirt configuration.  See hostvirt.conf(5).\n",
-              stderr);
-        return 2;
+              "of the hostvirt configuration.  See hostvirt.conf(5).\n"
+              "\n"
+              "Exit status: 0 done, 1 failed, 2 usage error, 6 no valid [VLAN NAME] or\n"
+              "[Bridge NAME] section; see hostvirt(8), HELPERS.\n",
+              f);
 }
 
-static int start(struct nl *nl, bool is_vlan, const char *name) {
+static int usage_error(void) {
+        help(stderr);
+        return HELPER_EXIT_USAGE;
+}
+
+/* Only this section matters (helper.h); 0, HELPER_EXIT_NOT_CONFIGURED or a negative errno. */
+static int start(bool is_vlan, const char *name) {
         _cleanup_(conf_freep) struct conf *c = NULL;
-        struct diag diag = {};
+        _cleanup_nl_ struct nl *nl = NULL;
+        const struct conf_vlan *v = NULL;
+        const struct conf_bridge *b = NULL;
         int r;
 
-        r = conf_load_all(&c, NULL, &diag);
+        r = helper_conf_load(&c);
+        if (r > 0)
+                return r;
+        if (is_vlan)
+                v = conf_find_vlan(c, name);
+        else
+                b = conf_find_bridge(c, name);
+        r = helper_conf_section(c, is_vlan ? "VLAN" : "Bridge", name, v || b);
+        if (r > 0)
+                return r;
+
+        r = nl_open(&nl);
         if (r < 0)
-                return log_error_errno(r, "Failed to load the configuration: %m");
+                return log_error_errno(r, "Failed to open an rtnetlink socket: %m");
+        r = is_vlan ? vlan_start(nl, c, v) : bridge_start(nl, b);
+        return r < 0 ? r : 0;
+}
 
-        /* A section with an error was dropped, with its FILE:LINE message above. */
-        if (is_vlan) {
-                const struct conf_vlan *v = conf_find_vlan(c, name);
-                if (!v)
-                        return log_error_errno(-ENOENT, "No valid [VLAN %s] in the configuration", name);
-                return vlan_start(nl, c, v);
-        }
+/* 0 or a negative errno (logged). */
+static int stop(bool is_vlan, const char *name) {
+        _cleanup_nl_ struct nl *nl = NULL;
+        int r;
 
-        const struct conf_bridge *b = conf_find_bridge(c, name);
-        if (!b)
-                return log_error_errno(-ENOENT, "No valid [Bridge %s] in the configuration", name);
-        return bridge_start(nl, b);
+        r = nl_open(&nl);
+        if (r < 0)
+                return log_error_errno(r, "Failed to open an rtnetlink socket: %m");
+        r = is_vlan ? vlan_stop(nl, name) : bridge_stop(nl, name);
+        return r < 0 ? r : 0;
 }
 
 int main(int argc, char *argv[]) {
-        _cleanup_nl_ struct nl *nl = NULL;
-        bool is_start, is_vlan;
+        bool is_vlan;
         const char *name;
-        int r;
 
         log_setup("hostvirt-net", LOG_TARGET_STDERR);
 
+        if (argc == 2 && (streq(argv[1], "--help") || streq(argv[1], "-h"))) {
+                help(stdout);
+                return HELPER_EXIT_OK;
+        }
         if (argc != 4)
-                return usage();
+                return usage_error();
         if (!streq(argv[1], "start") && !streq(argv[1], "stop"))
-                return usage();
+                return usage_error();
         if (!streq(argv[2], "vlan") && !streq(argv[2], "bridge"))
-                return usage();
-        is_start = streq(argv[1], "start");
+                return usage_error();
         is_vlan = streq(argv[2], "vlan");
         name = argv[3];
         /* The name becomes a file name under /run/hostvirt/net: refuse what the kernel would. */
         if (!ifname_valid(name)) {
                 log_error("Invalid interface name: %s", name);
-                return 2;
+                return HELPER_EXIT_USAGE;
         }
 
-        r = nl_open(&nl);
-        if (r < 0) {
-                log_error_errno(r, "Failed to open an rtnetlink socket: %m");
-                return EXIT_FAILURE;
-        }
-
-        if (is_start)
-                r = start(nl, is_vlan, name);
-        else
-                r = is_vlan ? vlan_stop(nl, name) : bridge_stop(nl, name);
-
-        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+        return helper_exit_status(streq(argv[1], "start") ? start(is_vlan, name) : stop(is_vlan, name));
 }

@@ -104,16 +104,43 @@ int cmdline_get_key(const char *key, char **ret) {
         return found ? 1 : 0;
 }
 
+/*
+ * The rescue switch must never fail open.  Every occurrence counts, in order: a valid
+ * boolean sets the state (the last valid one wins, as systemd reads its own switches);
+ * anything else, an empty "hostvirt=", a bare "hostvirt" or a value that is no boolean,
+ * is ignored with a warning and so can never undo an earlier "hostvirt=0".
+ */
 bool cmdline_hostvirt_enabled(void) {
-        _cleanup_free_ char *value = NULL;
-        int b;
+        char **v = read_cmdline();
+        const char *last_off = NULL;
+        bool enabled = true;
 
-        if (cmdline_get_key("hostvirt", &value) <= 0 || !*value)
-                return true;
-        b = parse_boolean(value);
-        if (b < 0) {
-                log_warning("Ignoring invalid hostvirt=%s on the kernel command line.", value);
-                return true;
+        for (char **w = v; *w; w++) {
+                const char *value;
+                int b;
+
+                if (!startswith(*w, "hostvirt"))
+                        continue;
+                if ((*w)[strlen("hostvirt")] == '=')
+                        value = *w + strlen("hostvirt=");
+                else if ((*w)[strlen("hostvirt")] == '\0')
+                        value = NULL;
+                else
+                        continue; /* hostvirtfoo=... is another key */
+
+                b = value && *value ? parse_boolean(value) : -EINVAL;
+                if (b < 0) {
+                        if (last_off)
+                                log_warning("Ignoring invalid '%s' on the kernel command line: the earlier '%s' "
+                                            "stays in force.", *w, last_off);
+                        else
+                                log_warning("Ignoring invalid '%s' on the kernel command line "
+                                            "(expected hostvirt=0/no/off/false or 1/yes/on/true).", *w);
+                        continue;
+                }
+                enabled = b;
+                last_off = b ? NULL : *w;
         }
-        return b;
+        strv_free(v);
+        return enabled;
 }

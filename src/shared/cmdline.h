@@ -13,5 +13,9 @@
  */
 int cmdline_get_key(const char *key, char **ret);
 
-/* hostvirt=0/no/off/false disables the generator; true unless so disabled. */
+/*
+ * hostvirt=0/no/off/false disables the generator, hostvirt=1/yes/on/true enables it; the
+ * last valid value wins, and true when there is none.  An invalid or empty value (or a bare
+ * "hostvirt") is ignored with a warning: it never overrides an earlier false.
+ */
 bool cmdline_hostvirt_enabled(void);

@@ -360,3 +360,12 @@ int read_uint(const char *path, unsigned long long *ret) {
                 return -EBADMSG;
         return 0;
 }
+
+bool pci_address_normalize(char *s) {
+        if (!pci_address_valid(s))
+                return false;
+        for (; *s; s++)
+                if (*s >= 'A' && *s <= 'F')
+                        *s = (char) (*s - 'A' + 'a');
+        return true;
+}

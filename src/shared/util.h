@@ -58,7 +58,7 @@ bool has_control_chars(const char *s);
 
 /* Kernel rules for a network interface name (dev_valid_name()). */
 bool ifname_valid(const char *s);
-/* DDDD:BB:DD.F, lower-case hex as the kernel prints it. */
+/* DDDD:BB:DD.F, in hex of either case (the kernel prints lower case: see pci_address_normalize()). */
 bool pci_address_valid(const char *s);
 
 /* "2M", "1G", otherwise "NkB": the canonical name of a hugepage size. */
@@ -70,3 +70,9 @@ int read_one_line(const char *path, char **ret);
 /* Writes "value\n"-less string with one write(); returns -errno. */
 int write_string(const char *path, const char *value);
 int read_uint(const char *path, unsigned long long *ret);
+/*
+ * When s is a valid PCI address (any case), lower-cases it in place, as the kernel names the
+ * device in sysfs and as the loader names [SR-IOV ADDRESS], and returns true; otherwise leaves
+ * s alone and returns false.  Every program taking a PF name from its user goes through this.
+ */
+bool pci_address_normalize(char *s);

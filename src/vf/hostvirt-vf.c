@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "helper.h"
 #include "model.h"
 #include "log.h"
 #include "root.h"
@@ -35,9 +36,6 @@
 #include "vf-settings.h"
 
 #define VF_WAIT_USEC (60ULL * 1000 * 1000)
-
-/* Exit status when the in-use guard refused (1 is any other failure). */
-#define EXIT_IN_USE 2
 
 static bool arg_force;
 static bool guard_refused;
@@ -527,14 +525,21 @@ static void help(void) {
                "with their per-VF settings and drivers.\n\n"
                "  -f --force    remove or rebind VFs even while a process holds their VFIO device\n"
                "  -v --verbose  log every write\n\n"
-               "Exit status: 0 done, 1 failed, 2 refused because VFs are in use.\n"
+               "Exit status: 0 done, 1 failed, 2 usage error, 6 no valid [SR-IOV PF] section,\n"
+               "75 refused because VFs are in use; see hostvirt(8), HELPERS.\n"
                "This is the helper behind interface-vf@.service; see interface-vf@.service(8).\n");
 }
 
+static int usage_error(void) {
+        log_error("Usage: hostvirt-vf [--verbose] [--force] start|stop PF (see 'hostvirt-vf --help').");
+        return HELPER_EXIT_USAGE;
+}
+
+/* What do_start() and do_stop() returned, 0 or a negative errno, as the exit status. */
 static int exit_status(int r) {
         if (r >= 0)
-                return EXIT_SUCCESS;
-        return guard_refused ? EXIT_IN_USE : EXIT_FAILURE;
+                return HELPER_EXIT_OK;
+        return guard_refused ? HELPER_EXIT_IN_USE : HELPER_EXIT_FAILED;
 }
 
 int main(int argc, char *argv[]) {
@@ -546,7 +551,9 @@ int main(int argc, char *argv[]) {
         };
         struct conf *c = NULL;
         const struct conf_sriov *pf;
-        const char *verb, *name;
+        const char *verb;
+        char *name;
+        bool is_pci;
         int opt, r;
 
         log_setup("hostvirt-vf", LOG_TARGET_STDERR);
@@ -554,7 +561,7 @@ int main(int argc, char *argv[]) {
                 switch (opt) {
                 case 'h':
                         help();
-                        return EXIT_SUCCESS;
+                        return HELPER_EXIT_OK;
                 case 'v':
                         log_set_max_level(LOG_DEBUG_LEVEL);
                         break;
@@ -562,43 +569,39 @@ int main(int argc, char *argv[]) {
                         arg_force = true;
                         break;
                 default:
-                        return EXIT_FAILURE;
+                        return usage_error();
                 }
-        if (argc - optind != 2) {
-                help();
-                return EXIT_FAILURE;
-        }
+        if (argc - optind != 2)
+                return usage_error();
         verb = argv[optind];
         name = argv[optind + 1];
+        if (!streq(verb, "start") && !streq(verb, "stop")) {
+                log_error("Unknown command '%s'.", verb);
+                return usage_error();
+        }
 
-        if (!pci_address_valid(name) && !ifname_valid(name)) {
+        /* 0000:0A:00.0 is 0000:0a:00.0: the kernel's name in sysfs, and the loader's. */
+        is_pci = pci_address_normalize(name);
+        if (!is_pci && !ifname_valid(name)) {
                 log_error("'%s' is neither a valid interface name nor a PCI address.", name);
-                return EXIT_FAILURE;
+                return HELPER_EXIT_USAGE;
         }
 
         if (streq(verb, "stop")) {
                 /* Stop needs no config: whatever it says now, the VFs go. */
-                r = do_stop(name, pci_address_valid(name));
+                r = do_stop(name, is_pci);
                 return exit_status(r);
         }
-        if (!streq(verb, "start")) {
-                log_error("Unknown command '%s'.", verb);
-                return EXIT_FAILURE;
-        }
 
-        /* Problems elsewhere in the config are the generator's and `hostvirt check`'s to report;
-         * here only this PF's section matters.  When it is not usable, say why: load again aloud. */
-        r = conf_load_all(&c, NULL, &(struct diag) { .quiet = true });
-        if (r < 0)
-                return log_error_errno(r, "Failed to load the configuration: %m"), EXIT_FAILURE;
-
+        /* Only this PF's section matters (helper.h). */
+        r = helper_conf_load(&c);
+        if (r > 0)
+                return r;
         pf = conf_find_sriov(c, name);
-        if (!pf) {
+        r = helper_conf_section(c, "SR-IOV", name, pf);
+        if (r > 0) {
                 conf_free(c);
-                (void) conf_load_all(&c, NULL, &(struct diag) {});
-                log_error("%s: no valid [SR-IOV %s] section in the configuration.", name, name);
-                conf_free(c);
-                return EXIT_FAILURE;
+                return r;
         }
         r = do_start(pf);
         conf_free(c);

@@ -25,6 +25,18 @@
  * (a helper stopped between two rtnetlink requests), with FAULT_BLOCK or
  * FAULT_ERRNO; sysfs writes then only emulate and log.  Every netlink
  * sendto() is logged to FAULT_LOG as "netlink=request".
+ *
+ * FAULT_HUGEPAGES_LIMIT="SIZE[@NODE]=MAX[+STEP] ..." plays a kernel that is short of
+ * hugepages, which a plain file never is: a count written to the nr_hugepages file of
+ * that page size (SIZE as hostvirt-hugepages names it: 2M, 1G, 64kB), of NUMA node NODE
+ * or (without @NODE) of the global pool, is cut to MAX plus STEP for every write to
+ * .../proc/sys/vm/compact_memory so far (compaction finding more pages).  The write
+ * succeeds with the whole count, as the kernel's does, and the file then holds what
+ * was granted.
+ *
+ * The files of the real kernel (sysfs, procfs: the hugepages suite runs the helper on
+ * the real /sys) are written as they are, without the plain-file emulation above; the
+ * faults, the limit and FAULT_LOG apply to them all the same.
  */
 #undef _FORTIFY_SOURCE
 #undef _FILE_OFFSET_BITS
@@ -38,7 +50,15 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#ifndef SYSFS_MAGIC
+#define SYSFS_MAGIC 0x62656572
+#endif
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
 
 static ssize_t (*real_write)(int, const void *, size_t);
 static int (*real_open)(const char *, int, ...);
@@ -47,7 +67,7 @@ static int (*real_openat)(int, const char *, int, ...);
 static int (*real_openat64)(int, const char *, int, ...);
 static ssize_t (*real_sendto)(int, const void *, size_t, int, const struct sockaddr *, socklen_t);
 
-static unsigned n_matching_writes, n_sendtos;
+static unsigned n_matching_writes, n_sendtos, n_compactions;
 
 __attribute__((constructor)) static void fault_init(void) {
         real_write = (ssize_t (*)(int, const void *, size_t)) dlsym(RTLD_NEXT, "write");
@@ -123,12 +143,99 @@ static void log_write(const char *path, const void *buf, size_t n) {
         close(fd);
 }
 
+/* The last occurrence of needle in s (a test's temporary directory may hold any name). */
+static const char *last_strstr(const char *s, const char *needle) {
+        const char *last = NULL;
+
+        for (const char *p = strstr(s, needle); p; p = strstr(p + 1, needle))
+                last = p;
+        return last;
+}
+
+/* "2M", "1G", "64kB": the page size of a ".../hugepages-NkB/nr_hugepages" path, as
+ * hostvirt-hugepages names it; false for any other path. */
+static bool hugepages_size(const char *path, char *ret, size_t size) {
+        const char *p = last_strstr(path, "/hugepages-"), *end = strrchr(path, '/');
+        unsigned long long kb;
+        char *e;
+
+        if (!p || !end || strcmp(end, "/nr_hugepages") != 0)
+                return false;
+        kb = strtoull(p + strlen("/hugepages-"), &e, 10);
+        if (e == p + strlen("/hugepages-") || strncmp(e, "kB/", 3) != 0 || e + 2 != end || kb == 0)
+                return false;
+        if (kb % (1024 * 1024) == 0)
+                snprintf(ret, size, "%lluG", kb / (1024 * 1024));
+        else if (kb % 1024 == 0)
+                snprintf(ret, size, "%lluM", kb / 1024);
+        else
+                snprintf(ret, size, "%llukB", kb);
+        return true;
+}
+
+/*
+ * FAULT_HUGEPAGES_LIMIT for the pool of path: 1 and the count it grants now in *ret,
+ * 0 when it sets none, -1 when it cannot be parsed (said on stderr).
+ */
+static int hugepages_limit(const char *path, unsigned long long *ret) {
+        const char *spec = getenv("FAULT_HUGEPAGES_LIMIT"), *node;
+        char size[32], key[64];
+        int r = 0;
+
+        if (!spec || !hugepages_size(path, size, sizeof(size)))
+                return 0;
+        node = last_strstr(path, "/devices/system/node/node");
+        if (node)
+                snprintf(key, sizeof(key), "%s@%lu=", size,
+                         strtoul(node + strlen("/devices/system/node/node"), NULL, 10));
+        else
+                snprintf(key, sizeof(key), "%s=", size);
+
+        for (const char *w = spec; *w;) {
+                size_t len = strcspn(w, " \t");
+                char word[128], *plus, *e1, *e2 = NULL;
+                unsigned long long max, step = 0;
+
+                if (len > 0 && len < sizeof(word) && strncmp(w, key, strlen(key)) == 0) {
+                        memcpy(word, w, len);
+                        word[len] = '\0';
+                        plus = strchr(word, '+');
+                        if (plus) {
+                                *plus = '\0';
+                                step = strtoull(plus + 1, &e2, 10);
+                        }
+                        max = strtoull(word + strlen(key), &e1, 10);
+                        if (e1 == word + strlen(key) || *e1 || (plus && (e2 == plus + 1 || *e2))) {
+                                fprintf(stderr, "fault-inject: invalid word '%.*s' in FAULT_HUGEPAGES_LIMIT\n",
+                                        (int) len, w);
+                                return -1;
+                        }
+                        *ret = max + step * n_compactions;
+                        r = 1;
+                        break;
+                }
+                w += len;
+                w += strspn(w, " \t");
+        }
+        return r;
+}
+
+/* A plain file standing in for one of the kernel's, not one of the kernel's own. */
+static bool is_fake(int fd) {
+        struct statfs sfs;
+
+        return fstatfs(fd, &sfs) < 0 || (sfs.f_type != SYSFS_MAGIC && sfs.f_type != PROC_SUPER_MAGIC);
+}
+
 ssize_t write(int fd, const void *buf, size_t n) {
-        char link[64], path[4096];
+        char link[64], path[4096], granted[32];
         const char *match = getenv("FAULT_MATCH");
+        const void *data = buf;
+        size_t len = n;
+        unsigned long long want, limit;
         struct stat st;
         ssize_t l;
-        int err;
+        int err, r;
 
         snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
         l = readlink(link, path, sizeof(path) - 1);
@@ -146,13 +253,39 @@ ssize_t write(int fd, const void *buf, size_t n) {
                         return -1;
                 }
         }
-        /* as sysfs: the value written replaces the old one */
-        if (ftruncate(fd, 0) < 0)
+
+        /* a kernel short of pages grants fewer than asked, and says nothing */
+        r = hugepages_limit(path, &limit);
+        if (r < 0) {
+                errno = EINVAL;
                 return -1;
-        l = pwrite(fd, buf, n, 0);
-        if (l >= 0)
-                log_write(path, buf, n);
-        return l;
+        }
+        if (r > 0 && n > 0 && n < sizeof(granted)) {
+                char *e;
+
+                memcpy(granted, buf, n);
+                granted[n] = '\0';
+                want = strtoull(granted, &e, 10);
+                if (e != granted && (*e == '\0' || strcmp(e, "\n") == 0) && want > limit) {
+                        len = (size_t) snprintf(granted, sizeof(granted), "%llu", limit);
+                        data = granted;
+                }
+        }
+
+        if (is_fake(fd)) {
+                /* as sysfs: the value written replaces the old one */
+                if (ftruncate(fd, 0) < 0)
+                        return -1;
+                l = pwrite(fd, data, len, 0);
+        } else
+                l = real_write(fd, data, len);
+        if (l < 0)
+                return l;
+        log_write(path, buf, n); /* what the helper wrote, not what it was granted */
+        if (strlen(path) >= strlen("/proc/sys/vm/compact_memory") &&
+            strcmp(path + strlen(path) - strlen("/proc/sys/vm/compact_memory"), "/proc/sys/vm/compact_memory") == 0)
+                n_compactions++;
+        return (size_t) l == len ? (ssize_t) n : l;
 }
 
 /* sysfs ignores O_TRUNC: a fake attribute must not lose its value before the write is refused */

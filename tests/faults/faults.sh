@@ -26,7 +26,7 @@ SHIM=$(realpath "$1")
 VF=$BUILDDIR/src/vf/hostvirt-vf
 HP=$BUILDDIR/src/hugepages/hostvirt-hugepages
 NET=$BUILDDIR/src/net/hostvirt-net
-unset HOSTVIRT_TEST_HUGEPAGES_LIMIT JOURNAL_STREAM FAULT_MATCH FAULT_NTH FAULT_ERRNO FAULT_BLOCK FAULT_LOG FAULT_SENDTO_NTH
+unset FAULT_HUGEPAGES_LIMIT JOURNAL_STREAM FAULT_MATCH FAULT_NTH FAULT_ERRNO FAULT_BLOCK FAULT_LOG FAULT_SENDTO_NTH
 # under ASan (tests/sanitizers) the runtime must come first in the library list; the shim
 # only wraps write/open/sendto and calls on, so its place does not matter
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0

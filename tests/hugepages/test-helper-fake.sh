@@ -5,16 +5,20 @@
 # made to fall short of pages on demand without starving the host.  The tree
 # has what the helper reads and writes: both page sizes globally and on two
 # nodes, /proc/sys/vm/compact_memory, and the config.  Plain files keep what
-# is written, so a shortfall is played by HOSTVIRT_TEST_HUGEPAGES_LIMIT (the
-# helper caps the count after its own write, as the kernel would; honoured
-# only under HOSTVIRT_ROOT) and a failing write by a read-only bind mount in
-# a private mount namespace.  test-helper-real.sh does the same on the real
-# /sys.
+# is written, so a shortfall is played by the LD_PRELOAD shim fault-inject.so
+# (FAULT_HUGEPAGES_LIMIT: it grants fewer pages than the helper writes, as the
+# kernel would, and more after each compaction; the helper itself has no test
+# seam for it) and a failing write by a read-only bind mount in a private
+# mount namespace.  test-helper-real.sh does the same on the real /sys.
 #
-# usage: test-helper-fake.sh   (BUILDDIR, SRCDIR from meson)
+# usage: test-helper-fake.sh FAULT_INJECT_SO   (BUILDDIR, SRCDIR from meson)
 source "$SRCDIR/tests/lib/common.sh"
+SHIM=$(realpath "$1")
 HELPER=$BUILDDIR/src/hugepages/hostvirt-hugepages
-unset HOSTVIRT_TEST_HUGEPAGES_LIMIT JOURNAL_STREAM
+unset FAULT_HUGEPAGES_LIMIT JOURNAL_STREAM FAULT_MATCH FAULT_NTH FAULT_ERRNO FAULT_BLOCK FAULT_LOG FAULT_SENDTO_NTH
+# under ASan (tests/sanitizers) the runtime must come first in the library list; the shim
+# only wraps write/open/sendto and calls on, so its place does not matter
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
 G2=sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
 G1=sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages
@@ -45,6 +49,12 @@ run() {
         local r=$1; shift
         rc=0
         out=$(HOSTVIRT_ROOT=$r "$HELPER" "$@" 2>&1) || rc=$?
+}
+# short LIMIT ROOT ARGS...: the same on a kernel short of pages (FAULT_HUGEPAGES_LIMIT=LIMIT)
+short() {
+        local limit=$1 r=$2; shift 2
+        rc=0
+        out=$(HOSTVIRT_ROOT=$r LD_PRELOAD=$SHIM FAULT_HUGEPAGES_LIMIT=$limit "$HELPER" "$@" 2>&1) || rc=$?
 }
 
 # expect NAME WANT_RC: fails with the log when the status differs
@@ -156,7 +166,7 @@ r=$(new_root <<'EOF'
 NodePages = 0:4 1:2
 EOF
 )
-HOSTVIRT_TEST_HUGEPAGES_LIMIT="1G@1=1" run "$r" start 1G
+short "1G@1=1" "$r" start 1G
 expect_rc short-start 0
 expect_log short-retry1 "1G: short of pages, compacting memory and trying again (1 of 3)."
 expect_log short-retry3 "1G: short of pages, compacting memory and trying again (3 of 3)."
@@ -175,10 +185,24 @@ r=$(new_root <<'EOF'
 NodePages = 0:4 1:2
 EOF
 )
-HOSTVIRT_TEST_HUGEPAGES_LIMIT="1G@1=0+1" run "$r" start 1G
+short "1G@1=0+1" "$r" start 1G
 expect_rc compact-start 0
 expect_log compact-log "1G: allocated 6 of 6 pages (node 0: 4 of 4, node 1: 2 of 2)."
 if [ "$(grep -c 'compacting memory' <<<"$out")" = 2 ]; then pass compact-two-retries; else fail compact-two-retries "$out"; fi
+
+# --- the helper itself plays no kernel: the old test seam's variable does nothing ---
+r=$(new_root <<<$'[Hugepages 2M]\nPages = 16')
+HOSTVIRT_TEST_HUGEPAGES_LIMIT="2M=10" run "$r" start 2M
+expect_rc no-seam-start 0
+expect_log no-seam-log "2M: allocated 16 of 16 pages."
+run "$r" stop 2M
+
+# --- the shim grants per pool: a limit on one node or size leaves the others alone ---
+r=$(new_root <<<$'[Hugepages 2M]\nNodePages = 0:3 1:3')
+short "1G@0=1 2M@1=2 2M=0" "$r" start 2M
+expect_log shim-per-pool "2M: allocated 5 of 6 pages (node 0: 3 of 3, node 1: 2 of 3)."
+run "$r" stop 2M
+expect_value shim-per-pool-stop "$r" "$(n2 1)" 0
 
 # --- a global shortfall names the global form of the command line ---
 r=$(new_root <<'EOF'
@@ -186,7 +210,7 @@ r=$(new_root <<'EOF'
 Pages = 16
 EOF
 )
-HOSTVIRT_TEST_HUGEPAGES_LIMIT="2M=10" run "$r" start 2M
+short "2M=10" "$r" start 2M
 expect_rc global-short-start 0
 expect_log global-short-log "2M: allocated 10 of 16 pages."
 expect_log global-short-cmdline "2M: to reserve them at boot, add to the kernel command line: hugepagesz=2M hugepages=16"
@@ -198,7 +222,7 @@ NodePages = 0:4 1:2
 Strict = yes
 EOF
 )
-HOSTVIRT_TEST_HUGEPAGES_LIMIT="1G@1=1" run "$r" start 1G
+short "1G@1=1" "$r" start 1G
 expect_rc strict-fails 1
 expect_log strict-log "1G: allocated 5 of 6 pages (node 0: 4 of 4, node 1: 1 of 2); Strict=yes, so giving them back and failing."
 expect_value strict-node0-back "$r" "$(n1 0)" 1
@@ -238,12 +262,22 @@ Pages = 4
 EOF
 )
 run "$r" start 1G
-expect_rc no-section 1
+expect_rc no-section 6
 expect_log no-section-log "1G: no valid [Hugepages 1G] section in the configuration (see 'hostvirt check')."
 printf '[Hugepages 2M]\nPages = lots\n' > "$r/etc/hostvirt/hugepages.conf"
 run "$r" start 2M
-expect_rc invalid-section 1
+expect_rc invalid-section 6
+if grep -q "^/etc/hostvirt/hugepages.conf:2: error: .*Pages=lots" <<<"$out"; then pass invalid-section-says-why; else fail invalid-section-says-why "$out"; fi
 expect_value invalid-section-count "$r" $G2 0
+check invalid-section-no-record test ! -e "$r/run/hostvirt/hugepages/2M"
+# errors in other sections: a warning that counts them, and the pool is set all the same
+printf '[Hugepages 2M]\nPages = 4\n[Hugepages 1G]\nPages = lots\n[VLAN a/b]\nLink = eth0\nId = 5\n' > "$r/etc/hostvirt/hugepages.conf"
+run "$r" start 2M
+expect_rc other-errors-start 0
+expect_log other-errors-counted "2M: the configuration has 2 errors in other sections, which do not stop this one (see 'hostvirt check')."
+expect_value other-errors-count "$r" $G2 4
+if grep -q 'Pages=lots' <<<"$out"; then fail other-errors-not-listed "$out"; else pass other-errors-not-listed; fi
+run "$r" stop 2M
 
 # --- a write the kernel refuses halfway: the first node is put back ---
 r=$(new_root <<'EOF'
@@ -277,13 +311,108 @@ echo "garbage" > "$r/run/hostvirt/hugepages/2M"
 run "$r" stop 2M
 expect_rc bad-record 1
 
-# --- usage ---
+# --- a record is read as strictly as the configuration: a hostile or damaged one is refused
+# whole, naming the file and the line, before anything is written; the record stays ---
+HOSTILE=(
+        # "LINE<TAB>RECORD" (printf %b escapes)
+        $'2\t# hostvirt-hugepages 2M: the counts found before start; stop puts them back\\nglobal -1\\n'
+        $'1\tglobal 18446744073709551615\\n'
+        $'1\tglobal 18446744073709551616\\n'
+        $'1\tglobal 99999999999999999999999999\\n'
+        $'1\tglobal 4611686018427387904\\n'
+        $'1\tglobal 4 junk\\n'
+        $'1\tglobal 4x\\n'
+        $'1\tglobal 0x10\\n'
+        $'1\tglobal +4\\n'
+        $'1\tglobal 04\\n'
+        $'1\tglobal  4\\n'
+        $'1\t global 4\\n'
+        $'1\tglobal\\n'
+        $'1\tglobal \\n'
+        $'1\tglobal 4\\r\\n'
+        $'1\tglobal\\t4\\n'
+        $'1\tglo\\0bal 4\\n'
+        $'1\tglobal 4\\xff\\n'
+        $'1\tGlobal 4\\n'
+        $'1\tnodes0 4\\n'
+        $'1\tnode 4\\n'
+        $'1\tnode-1 4\\n'
+        $'1\tnode01 4\\n'
+        $'1\tnode1024 4\\n'
+        $'2\tnode0 0\\nnode99999 4\\n'
+        $'2\tnode0 0\\nnode4294967296 4\\n'
+        $'2\tnode0 0\\nnode1 -1\\n'
+        $'3\tnode0 0\\nnode1 0\\nnode0 0\\n'
+        $'2\tglobal 0\\nglobal 0\\n'
+        $'2\tnode0 0\\nnode1 0'
+        $'1\t# an overlong comment '"$(printf 'x%.0s' $(seq 300))"$'\\nnode0 0\\n'
+        $'0\t# hostvirt-hugepages 2M: nothing but comments\\n\\n'
+        $'0\t'
+)
+# the pools as found (not what any record says), so that any write shows
+hostile_root() {
+        new_root "$G2=8" "$(n2 0)=3" "$(n2 1)=5" <<<$'[Hugepages 2M]\nNodePages = 0:6 1:6'
+}
+pools() { echo "$(cat "$1/$G2") $(cat "$1/$(n2 0)") $(cat "$1/$(n2 1)")"; }
+i=0
+for h in "${HOSTILE[@]}"; do
+        i=$((i + 1)); line=${h%%$'\t'*}; rec=${h#*$'\t'}
+        r=$(hostile_root); mkdir -p "$r/run/hostvirt/hugepages"
+        printf '%b' "$rec" > "$r/run/hostvirt/hugepages/2M"
+        cp "$r/run/hostvirt/hugepages/2M" "$r/record.orig"
+        where=$r/run/hostvirt/hugepages/2M:$line:; [ "$line" = 0 ] && where=$r/run/hostvirt/hugepages/2M:
+        for verb in stop start; do
+                run "$r" $verb 2M
+                name="hostile-record-$i-$verb"
+                if [ "$rc" != 1 ]; then fail "$name" "exit status $rc, expected 1; record $(od -c "$r/record.orig" | head -3); log: $out"
+                elif ! grep -q "^$where" <<<"$out"; then fail "$name" "no line starting '$where' in: $out"
+                elif ! grep -qxF "2M: $r/run/hostvirt/hugepages/2M is not a valid record of the counts found at start: refusing it whole, nothing changed (remove it to forget those counts)." <<<"$out"; then
+                        fail "$name" "no refusal in: $out"
+                elif [ "$(pools "$r")" != "8 3 5" ]; then fail "$name" "pools changed to $(pools "$r"): $out"
+                elif ! cmp -s "$r/record.orig" "$r/run/hostvirt/hugepages/2M"; then fail "$name" "the record changed"
+                else pass "$name"; fi
+        done
+done
+# the same for records that are no file, or too large
+r=$(hostile_root); mkdir -p "$r/run/hostvirt/hugepages/2M"
+run "$r" stop 2M
+if [ "$rc" = 1 ] && grep -qxF "$r/run/hostvirt/hugepages/2M: not a regular file." <<<"$out" && [ "$(pools "$r")" = "8 3 5" ]; then
+        pass hostile-record-directory; else fail hostile-record-directory "rc=$rc: $out"; fi
+r=$(hostile_root); mkdir -p "$r/run/hostvirt/hugepages"
+{ echo "global 0"; for _ in $(seq 1000); do echo "# padding padding padding padding padding padding padding padding"; done; } > "$r/run/hostvirt/hugepages/2M"
+run "$r" stop 2M
+if [ "$rc" = 1 ] && grep -qxF "$r/run/hostvirt/hugepages/2M: larger than 64 KiB." <<<"$out" && [ "$(pools "$r")" = "8 3 5" ]; then
+        pass hostile-record-too-large; else fail hostile-record-too-large "rc=$rc: $out"; fi
+r=$(hostile_root); mkdir -p "$r/run/hostvirt/hugepages"; ln -s /dev/null "$r/run/hostvirt/hugepages/2M"
+run "$r" stop 2M
+if [ "$rc" = 1 ] && [ "$(pools "$r")" = "8 3 5" ]; then pass hostile-record-symlink; else fail hostile-record-symlink "rc=$rc: $out"; fi
+# ... while a valid record with comments, empty lines, and both kinds of pool, is used
+r=$(hostile_root); mkdir -p "$r/run/hostvirt/hugepages"
+printf '# hostvirt-hugepages 2M: the counts found before start; stop puts them back\n\nnode1 0\nglobal 2\nnode0 1\n' > "$r/run/hostvirt/hugepages/2M"
+run "$r" stop 2M
+if [ "$rc" = 0 ] && [ "$(pools "$r")" = "2 1 0" ] && [ ! -e "$r/run/hostvirt/hugepages/2M" ]; then
+        pass valid-record-used; else fail valid-record-used "rc=$rc, pools $(pools "$r"): $out"; fi
+# ... and the bounds themselves are valid
+r=$(hostile_root); mkdir -p "$r/run/hostvirt/hugepages" "$r/sys/devices/system/node/node1023/hugepages/hugepages-2048kB"
+echo 0 > "$r/$(n2 1023)"
+printf 'node1023 4611686018427387903\nglobal 0\n' > "$r/run/hostvirt/hugepages/2M"
+run "$r" stop 2M
+if [ "$rc" = 0 ] && [ "$(cat "$r/$(n2 1023)")" = 4611686018427387903 ] && [ "$(cat "$r/$G2")" = 0 ]; then
+        pass valid-record-bounds; else fail valid-record-bounds "rc=$rc: $out"; fi
+
+# --- usage (the helpers' exit status table in hostvirt(8)) ---
 run "$r"
-expect_rc usage-no-args 1
+expect_rc usage-no-args 2
+run "$r" start
+expect_rc usage-no-size 2
+run "$r" start 2M 1G
+expect_rc usage-extra 2
 run "$r" restart 2M
-expect_rc usage-bad-verb 1
+expect_rc usage-bad-verb 2
 run "$r" start 2X
-expect_rc usage-bad-size 1
+expect_rc usage-bad-size 2
 expect_log usage-bad-size-log "Invalid hugepage size '2X' (expected e.g. 2M, 1G, 2048kB)."
+run "$r" --help
+expect_rc usage-help 0
 
 finish

@@ -10,13 +10,15 @@
 # the test whatever happens.  The pool counts are host-global: every count is
 # snapshot first and put back on exit, whatever the helper did.
 #
-# usage: test-helper-real.sh HUGETLB_MAP   (BUILDDIR, SRCDIR from meson)
+# usage: test-helper-real.sh HUGETLB_MAP FAULT_INJECT_SO   (BUILDDIR, SRCDIR from meson)
 source "$SRCDIR/tests/lib/common.sh"
 MAP=$1
+SHIM=$(realpath "$2")
 HELPER=$BUILDDIR/src/hugepages/hostvirt-hugepages
 GEN=$BUILDDIR/generators/hostvirt-generator
 POOL=/sys/kernel/mm/hugepages/hugepages-2048kB
-unset HOSTVIRT_TEST_HUGEPAGES_LIMIT JOURNAL_STREAM
+unset FAULT_HUGEPAGES_LIMIT JOURNAL_STREAM FAULT_MATCH FAULT_NTH FAULT_ERRNO FAULT_BLOCK FAULT_LOG FAULT_SENDTO_NTH
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 
 if [ "$(id -u)" != 0 ] || [ ! -w "$POOL/nr_hugepages" ]; then
         echo "SKIP: needs root and 2M hugepages in this kernel"
@@ -105,11 +107,12 @@ v=$(meminfo Hugetlb)
 if [ "$v" = "$hugetlb_before" ]; then pass stop-meminfo; else fail stop-meminfo "Hugetlb: $v kB, expected $hugetlb_before"; fi
 check stop-record-gone test ! -e "$root/run/hostvirt/hugepages/2M"
 
-# --- a shortfall on the real kernel: one page short at first (played by the
-#     test seam, which writes the lower count, so the kernel really frees it),
-#     then the real /proc/sys/vm/compact_memory and a retry that gets it ---
+# --- a shortfall on the real kernel: one page short at first (played by
+#     fault-inject.so, which writes the lower count in place of the helper's, so
+#     the kernel really grants one page fewer), then the real
+#     /proc/sys/vm/compact_memory and a retry that gets it ---
 rc=0
-out=$(HOSTVIRT_ROOT=$root HOSTVIRT_TEST_HUGEPAGES_LIMIT="2M=$((want - 1))+1" "$HELPER" start 2M 2>&1) || rc=$?
+out=$(HOSTVIRT_ROOT=$root LD_PRELOAD=$SHIM FAULT_HUGEPAGES_LIMIT="2M=$((want - 1))+1" "$HELPER" start 2M 2>&1) || rc=$?
 echo "$out"
 if [ $rc = 0 ]; then pass compact-start; else fail compact-start "exit status $rc"; fi
 if grep -qxF "2M: short of pages, compacting memory and trying again (1 of 3)." <<<"$out" &&

@@ -104,14 +104,38 @@ expect_fail read-only-records
 expect_out read-only-records-says "systemd-tmpfiles --create hostvirt.conf"
 expect read-only-records-nothing-left "$(snapshot)" "$before"
 
-# --- no such section, usage
+# --- no such section, an invalid one, errors in others, usage (the helpers' exit status table
+# in hostvirt(8)): nothing changes but what the own, valid section asks
+before=$(snapshot)
 conf </dev/null
 hv start bridge br9
-expect_fail no-section
-expect_out no-section-says "No valid [Bridge br9] in the configuration"
+expect no-section "$HV_RC" 6
+expect_out no-section-says "br9: no valid [Bridge br9] section in the configuration (see 'hostvirt check')."
+conf <<<$'[Bridge br9]\nSTP = maybe'
+hv start bridge br9
+expect invalid-section "$HV_RC" 6
+expect_out invalid-section-says-why "/etc/hostvirt/net.conf:2: error: "
+expect invalid-section-nothing-changed "$(snapshot)" "$before"
+hv start vlan br9
+expect vlan-no-section "$HV_RC" 6
+conf <<<$'[Bridge br9]\n[VLAN v9]\nLink = nosuch\nId = lots'
+hv start bridge br9
+expect_ok other-errors-start
+expect_out other-errors-counted "br9: the configuration has 1 error in other sections, which do not stop this one (see 'hostvirt check')."
+if grep -q "lots" <<<"$HV_OUT"; then fail other-errors-not-listed "$HV_OUT"; else pass other-errors-not-listed; fi
+hv stop bridge br9
+expect_ok other-errors-stop
+expect other-errors-stopped "$(snapshot)" "$before"
 hv start bridge
 expect usage-status "$HV_RC" 2
+hv restart bridge br9
+expect usage-verb "$HV_RC" 2
+hv start bond br9
+expect usage-kind "$HV_RC" 2
 hv start bridge 'a/b'
 expect bad-name-status "$HV_RC" 2
+hv --help
+expect usage-help "$HV_RC" 0
+expect_out usage-help-exit-status "6 no valid [VLAN NAME] or"
 
 finish

@@ -75,6 +75,16 @@ int main(void) {
         CHECK(!pci_address_valid("03:00.0") && !pci_address_valid("0000:03:20.0") && !pci_address_valid("0000:03:00.8"));
         CHECK(!pci_address_valid("0000:03:00.0x") && !pci_address_valid("000g:03:00.0"));
 
+        /* PCI addresses are normalized to lower case, as the kernel and the loader name them */
+        {
+                char a[] = "0000:0A:1F.7", b[] = "ABCD0:aF:00.0", c[] = "eno4", d[] = "0000:0G:00.0", e[] = "";
+                CHECK(pci_address_normalize(a) && streq(a, "0000:0a:1f.7"));
+                CHECK(pci_address_normalize(b) && streq(b, "abcd0:af:00.0"));
+                CHECK(!pci_address_normalize(c) && streq(c, "eno4"));
+                CHECK(!pci_address_normalize(d) && streq(d, "0000:0G:00.0"));
+                CHECK(!pci_address_normalize(e));
+        }
+
         /* word splitting for lists */
         {
                 size_t n;

@@ -48,7 +48,7 @@ check "unit capabilities read ($unit_caps)" grep -qE "^-all(,\+[a-z_]+)+$" <<<"$
 
 out=$(guarded "$unit_caps")
 holder=$(awk '/^holder/ { print $2 }' <<<"$out")
-expect unit-caps-refuse has "rc=2"
+expect unit-caps-refuse has "rc=75"
 expect unit-caps-see-holder has "eno5: VF 1 (0000:03:00.2) is bound to vfio-pci and in use: /dev/vfio/41 is open in process $holder (sleep)"
 expect unit-caps-nothing-written test "$(numvfs "$D")" = 2
 
@@ -65,7 +65,7 @@ for caps in -all,+net_admin -all,+net_admin,+sys_ptrace -all,+net_admin,+dac_rea
         out=$(guarded $caps)
         expect "fewer-caps-warn ($caps)" has "Could not read the open files of"
         expect "fewer-caps-refuse ($caps)" has "eno5: cannot check whether the VFs are in use (Permission denied), so refusing to remove the VFs"
-        expect "fewer-caps-rc ($caps)" has "rc=2"
+        expect "fewer-caps-rc ($caps)" has "rc=75"
 done
 expect fewer-caps-nothing-written test "$(numvfs "$D")" = 2
 finish

@@ -24,23 +24,23 @@ conf "$R" <<<$'[SR-IOV eno5]\nVirtualFunctions = 2\nDriversAutoprobe = no\nDrive
 run "$R" start eno5
 expect setup test "$rc" = 0 -a "$(driver_of "$R" 0) $(driver_of "$R" 1)" = "vfio-pci vfio-pci"
 
-# --- stop while a guest holds VF 1's group: refused, nothing written, exit 2 ------------------
+# --- stop while a guest holds VF 1's group: refused, nothing written, exit 75 (TEMPFAIL) ------------
 holder "$R" 4242 qemu-system-x86 /dev/vfio/41
 run "$R" stop eno5
-expect stop-refused test "$rc" = 2 -a -z "$writes" -a "$(numvfs "$D")" = 2
+expect stop-refused test "$rc" = 75 -a -z "$writes" -a "$(numvfs "$D")" = 2
 expect stop-refused-names-vf has "eno5: VF 1 (0000:03:00.2) is bound to vfio-pci and in use: /dev/vfio/41 is open in process 4242 (qemu-system-x86)"
 expect stop-refused-says-how has 'eno5: refusing to remove the VFs while 1 of its VFs are in use: stop the guests using them first, or force it with `hostvirt-vf --force stop eno5`; nothing changed'
 
 # --- a count change removes every VF: refused the same way -----------------------------------
 conf "$R" <<<$'[SR-IOV eno5]\nVirtualFunctions = 3\nDriversAutoprobe = no\nDriver = vfio-pci'
 run "$R" start eno5
-expect count-change-refused test "$rc" = 2 -a -z "$writes" -a "$(numvfs "$D")" = 2
+expect count-change-refused test "$rc" = 75 -a -z "$writes" -a "$(numvfs "$D")" = 2
 expect count-change-says-how has '`hostvirt-vf --force start eno5`'
 
 # --- the same count with another driver for the VF in use: refused --------------------------------
 conf "$R" <<<$'[SR-IOV eno5]\nVirtualFunctions = 2\nDriversAutoprobe = no\nDriver = vfio-pci\n[VF eno5:1]\nDriver = iavf'
 run "$R" start eno5
-expect rebind-refused test "$rc" = 2 -a -z "$writes" -a "$(driver_of "$R" 1)" = vfio-pci
+expect rebind-refused test "$rc" = 75 -a -z "$writes" -a "$(driver_of "$R" 1)" = vfio-pci
 # ... but a rebind of a VF nobody holds goes through
 conf "$R" <<<$'[SR-IOV eno5]\nVirtualFunctions = 2\nDriversAutoprobe = no\nDriver = vfio-pci\n[VF eno5:0]\nDriver = iavf'
 run "$R" start eno5
@@ -55,13 +55,13 @@ run "$R" start eno5
 rm -rf "$R/proc/4242"
 holder "$R" 4243 qemu-noiommu /dev/vfio/noiommu-40
 run "$R" stop eno5
-expect noiommu-refused test "$rc" = 2 -a -z "$writes"
+expect noiommu-refused test "$rc" = 75 -a -z "$writes"
 expect noiommu-message has "/dev/vfio/noiommu-40 is open in process 4243 (qemu-noiommu)"
 rm -rf "$R/proc/4243"
 mkdir -p "$(vf_dir "$R" 1)/vfio-dev/vfio7"
 holder "$R" 4244 qemu-iommufd /dev/vfio/devices/vfio7
 run "$R" stop eno5
-expect iommufd-cdev-refused test "$rc" = 2 -a -z "$writes"
+expect iommufd-cdev-refused test "$rc" = 75 -a -z "$writes"
 expect iommufd-cdev-message has "/dev/vfio/devices/vfio7 is open in process 4244 (qemu-iommufd)"
 rm -rf "$R/proc/4244"
 
@@ -103,13 +103,13 @@ expect force-count-change-bound test "$(driver_of "$R" 0)" = vfio-pci
 # --- /proc unreadable: cannot tell, so refuse (unless --force) --------------------------------
 mv "$R/proc" "$R/proc.away"
 run "$R" stop eno5
-expect no-proc-refused test "$rc" = 2 -a -z "$writes"
+expect no-proc-refused test "$rc" = 75 -a -z "$writes"
 expect no-proc-message has "eno5: cannot check whether the VFs are in use"
 mv "$R/proc.away" "$R/proc"
 
 # --- without strace (leak check in the sanitizer build) ---------------------------------------
 plain "$R" stop eno5
-expect plain-refused test "$rc" = 2
+expect plain-refused test "$rc" = 75
 plain "$R" --force stop eno5
 expect plain-forced test "$rc" = 0 -a "$(numvfs "$D")" = 0
 kill "$fk"; wait "$fk" 2>/dev/null || true
