@@ -10,6 +10,7 @@
  * What is left is acyclic, which the emitters rely on to order units.
  */
 #include <search.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -80,6 +81,11 @@ static const char *master_of(const struct node *n) {
         return n->kind->net->master ? n->kind->net->master(n->obj) : NULL;
 }
 
+static int cmp_rank(const void *a, const void *b) {
+        const struct node *x = *(struct node *const *) a, *y = *(struct node *const *) b;
+        return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
 struct port_owner {
         const char *port;
         struct node *master;
@@ -102,8 +108,14 @@ static void check_ports(struct graph *g) {
         }
         owners = xcalloc(cap + 1, sizeof(*owners));
 
+        /* in reading order: of two masters of one port, the one declared later goes */
+        struct node **order = xcalloc(g->n + 1, sizeof(*order));
+        for (size_t i = 0; i < g->n; i++)
+                order[i] = &g->nodes[i];
+        qsort(order, g->n, sizeof(*order), cmp_rank);
+
         for (size_t i = 0; i < g->n; i++) {
-                struct node *m = &g->nodes[i];
+                struct node *m = order[i];
                 char *const *ports = ports_of(m);
                 const char *why = NULL, *port = NULL;
                 char buf[256];
@@ -175,6 +187,7 @@ static void check_ports(struct graph *g) {
         }
         tdestroy(owner, noop_free);
         free(owners);
+        free(order);
 }
 
 /* The i-th lower device of n that is one of ours, from n->next_edge on; NULL when none is left. */

@@ -18,6 +18,7 @@ struct emitter;
         X(HUGEPAGES, hugepages)     \
         X(VLAN, vlan)               \
         X(BRIDGE, bridge)           \
+        X(BOND, bond)               \
         X(LIBVIRT, libvirt)
 
 #define KIND_ENUM(id, mod) KIND_##id,

@@ -3,6 +3,7 @@
 
 /* The whole model, for the programs above it: the loader, the list of kinds and every kind's object. */
 
+#include "bond.h"
 #include "conf.h"
 #include "hugepages.h"
 #include "kinds.h"

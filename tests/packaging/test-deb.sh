@@ -133,7 +133,7 @@ ok "apt-get install of the .deb"
 files=$(dpkg -L hostvirt | sort)
 has() { if grep -qxF -- "$2" <<<"$files"; then ok "$1"; else no "$1" "$2 is not in the package"; fi; }
 has generator "$gendir/hostvirt-generator"
-for u in interface-vf@.service hostvirt-hugepages@.service hostvirt-vlan@.service hostvirt-bridge@.service; do
+for u in interface-vf@.service hostvirt-hugepages@.service hostvirt-vlan@.service hostvirt-bridge@.service hostvirt-bond@.service; do
         has "template $u" "$unitdir/$u"
 done
 has cli /usr/bin/hostvirt

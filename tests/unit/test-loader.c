@@ -132,6 +132,11 @@ static const char *base_of(const struct kind *k, const char *key, const char **r
         case KIND_BRIDGE:
                 *ret_name = "br0";
                 return "[Bridge br0]\n";
+        case KIND_BOND:
+                *ret_name = "bond0";
+                if (streq(key, "LACPTransmitRate") || streq(key, "MinLinks") || streq(key, "TransmitHashPolicy"))
+                        return "[Bond bond0]\nMode = 802.3ad\n";
+                return "[Bond bond0]\n";
         case KIND_LIBVIRT:
                 *ret_name = NULL;
                 return "[Libvirt]\n";
@@ -243,6 +248,13 @@ static const struct {
         { "Hugepages", "Mode", "1770", true },
         { "Hugepages", "Mode", "9", false },
         { "Hugepages", "Mode", "17777", false },
+        { "Bond", "MIIMonitorSec", "100ms", true },
+        { "Bond", "MIIMonitorSec", "2", true },
+        { "Bond", "MIIMonitorSec", "1s", true },
+        { "Bond", "MIIMonitorSec", "0", true },
+        { "Bond", "MIIMonitorSec", "3601s", false },
+        { "Bond", "MIIMonitorSec", "1m", false },
+        { "Bond", "MIIMonitorSec", "ms", false },
         { "Libvirt", "Services", "libvirtd.service my@x.service", true },
         { "Libvirt", "Services", "libvirtd", false },
         { "Libvirt", "Services", "my@.service", false },
@@ -352,6 +364,27 @@ static const struct rule_case rule_cases[] = {
         { "a diamond is no loop",
           "[Bridge b0]\n[VLAN x]\nLink = b0\nId = 2\n[VLAN y]\nLink = b0\nId = 3\n[Bridge b1]\nPorts = x y\n", {},
           { "Bridge b0", "VLAN x", "VLAN y", "Bridge b1" } },
+        /* bonds */
+        { "LACPTransmitRate= with another mode", "[Bond b]\nMode = active-backup\nLACPTransmitRate = fast\n",
+          { E(3, "applies to Mode=802.3ad only") }, {}, { "Bond b" } },
+        { "MinLinks= before Mode=: at the later line", "[Bond b]\nMinLinks = 2\nMode = balance-rr\n",
+          { E(3, "applies to Mode=802.3ad only") }, {}, { "Bond b" } },
+        { "TransmitHashPolicy= with active-backup", "[Bond b]\nMode = active-backup\nTransmitHashPolicy = layer2\n",
+          { E(3, "TransmitHashPolicy= applies to") } },
+        { "bond -> VLAN -> bridge",
+          "[Bond bond0]\nPorts = eno1 eno2\nMode = 802.3ad\n[VLAN vlan20]\nLink = bond0\nId = 20\nBridge = br20\n"
+          "[Bridge br20]\n", {}, { "Bond bond0", "VLAN vlan20", "Bridge br20" } },
+        { "a bond as a bridge port", "[Bond bond0]\nPorts = eno1\n[Bridge br0]\nPorts = bond0\n", {},
+          { "Bond bond0", "Bridge br0" } },
+        { "a bond's port in a bridge", "[Bond bond0]\nPorts = eno1\n[Bridge br0]\nPorts = eno1\n",
+          { E(3, "already a port of [Bond bond0]") }, { "Bond bond0" }, { "Bridge br0" } },
+        { "a port in two bonds", "[Bond a]\nPorts = eno1\n[Bond b]\nPorts = eno1\n",
+          { E(3, "already a port of [Bond a]") }, { "Bond a" }, { "Bond b" } },
+        { "a VLAN as a bond port", "[VLAN v]\nLink = eth0\nId = 2\n[Bond b]\nPorts = v\n",
+          { E(4, "a [VLAN] cannot be a port of a [Bond]") }, { "VLAN v" }, { "Bond b" } },
+        { "a bond on its own VLAN is refused", "[Bond b]\nPorts = b\n", { E(2, "its own port") } },
+        { "a bond and a bridge of one name", "[Bridge x]\n[Bond x]\n", { E(2, "already declared as [Bridge x]") },
+          { "Bridge x" }, { "Bond x" } },
         /* the grammar */
         { "a BOM before a [VF] header mid-file",
           "[SR-IOV eno4]\nVirtualFunctions = 2\n\xef\xbb\xbf[VF eno4:1]\nTrust = yes\n",
