@@ -19,8 +19,8 @@ render() {
 }
 
 # --- plan == generator, case by case -------------------------------------------------------
-for c in "$SRCDIR"/tests/generator/[0-9][0-9]-*/; do
-        name=golden-$(basename "$c")
+for c in "$SRCDIR"/tests/config/*/[0-9][0-9]-*/; do
+        name=golden-$(basename "$(dirname "$c")")-$(basename "$c")
         [ -d "$c/expected" ] || continue # the generator writes nothing there (hostvirt=0, initrd, no config)
         root=$(mktempdir)/root; if [ -d "$c/input" ]; then cp -a "$c/input" "$root"; else mkdir -p "$root"; fi
         [ -x "$c/prepare" ] && (cd "$root" && "$c/prepare")

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Writes the seed corpora: OUTDIR/conf (one config file per seed) and
 # OUTDIR/generator (whole trees in fuzz-generator's "#@D NAME" format), from
-# the example config, every golden generator case and the bad-input corpus.
+# the example config and every config case (tests/config).
 # Trees whose bytes git cannot hold (a case's `prepare`) are seeded without it.
 set -euo pipefail
 : "${SRCDIR:?}"
@@ -10,9 +10,8 @@ mkdir -p "$OUT/conf" "$OUT/generator"
 dirs=(etc/hostvirt run/hostvirt usr/local/lib/hostvirt usr/lib/hostvirt)
 
 n=0
-for f in "$SRCDIR"/conf.d/*.conf "$SRCDIR"/tests/generator/*/input/*/hostvirt/*.conf \
-         "$SRCDIR"/tests/generator/*/input/usr/*/hostvirt/*.conf "$SRCDIR"/tests/generator/*/input/usr/local/lib/hostvirt/*.conf \
-         "$SRCDIR"/tests/bad-input/*/input/*/hostvirt/*.conf; do
+for f in "$SRCDIR"/conf.d/*.conf "$SRCDIR"/tests/config/*/*/input/*/hostvirt/*.conf \
+         "$SRCDIR"/tests/config/*/*/input/usr/*/hostvirt/*.conf "$SRCDIR"/tests/config/*/*/input/usr/local/lib/hostvirt/*.conf; do
         [ -f "$f" ] && [ ! -L "$f" ] || continue
         n=$((n + 1)); cp "$f" "$OUT/conf/seed-$n"
 done
@@ -36,7 +35,7 @@ pack() { # INPUT-TREE
         if [ -f "$in/proc/cmdline" ]; then printf '#@c\n'; cat "$in/proc/cmdline"; fi
 }
 n=0
-for c in "$SRCDIR"/tests/generator/[0-9]*/input "$SRCDIR"/tests/bad-input/[0-9]*/input; do
+for c in "$SRCDIR"/tests/config/*/[0-9]*/input; do
         [ -d "$c" ] || continue
         n=$((n + 1)); pack "$c" > "$OUT/generator/seed-$n"
 done

@@ -20,7 +20,7 @@ if [ "$(id -u)" != 0 ]; then
         echo "SKIP: needs root (chroot, mounts, network namespaces, hugepages)"
         exit 77
 fi
-SUITES=(unit generator cli bad-input units net vf hugepages faults fuzz)
+SUITES=(unit generator cli units net vf hugepages faults fuzz)
 args=()
 for s in "${SUITES[@]}"; do args+=(--suite "$s"); done
 [ $# -eq 0 ] || args=("$@")

@@ -2,7 +2,7 @@
 # Regenerates expected/, expected.stderr and expected.rc of the given cases from the
 # current generator, the template directory written as @UNITDIR@ (tests/lib/unitdir.sh).
 # Review every change with `git diff` before committing it.
-# usage: BUILDDIR=build tests/generator/bless.sh tests/generator/NN-name...
+# usage: BUILDDIR=build tests/config/bless.sh tests/config/GROUP/NN-name...
 set -eu
 BUILDDIR=$(realpath "${BUILDDIR:-build}")
 GEN=$BUILDDIR/generators/hostvirt-generator
