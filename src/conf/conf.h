@@ -67,9 +67,7 @@ struct net_ops {
         /* Whether an object of kind 'port' may be one of this one's ports. */
         bool (*accepts_port)(const struct kind *port);
         const char *unit_prefix; /* of its template: "hostvirt-vlan" */
-        const char *ports_key;  /* "Ports" */
-        const char *link_key;   /* "Link" */
-        const char *master_key; /* "Bridge" */
+        const char *master_key; /* the key that asks for a master, and the type of it: "Bridge" */
 };
 
 /*

@@ -164,7 +164,7 @@ static struct section *section_get(struct loader *l, const struct kind *k, char 
         s = xcalloc(1, sizeof(*s));
         s->kind = k;
         s->name = name;
-        s->title = *name ? xasprintf("[%s %s]", k->type, name) : xasprintf("[%s]", k->type);
+        s->title = strjoin("[", k->type, *name ? " " : "", name, "]");
         s->loc = (struct conf_loc) { l->file, l->view.line };
         s->diag = l->diag;
         s->conf = l->conf;
@@ -284,6 +284,18 @@ static void continue_key(struct loader *l, const char *value) {
         kv->value = v;
 }
 
+/* a, b and c into str (num bytes): their length, or num when they do not fit. */
+static int put_line(char *str, int num, const char *a, const char *b, const char *c) {
+        size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+
+        if (la + lb + lc >= (size_t) num)
+                return num;
+        memcpy(str, a, la);
+        memcpy(str + la, b, lb);
+        memcpy(str + la + lb, c, lc + 1);
+        return (int) (la + lb + lc);
+}
+
 /* libinih's reader: the next line, in a spelling libinih can read only as the reader did. */
 static char *feed_line(char *str, int num, void *userdata) {
         struct loader *l = userdata;
@@ -296,21 +308,27 @@ static char *feed_line(char *str, int num, void *userdata) {
                         diag_error(l->diag, l->file, l->reader.line, "read error: %s", strerror(-r));
                 return NULL;
         }
+        /* built by hand: this runs for every line, and printf is the costliest part of it */
         switch (v->type) {
         case LINE_SECTION:
-                n = snprintf(str, (size_t) num, "[%s]\n", v->header);
+                n = put_line(str, num, "[", v->header, "]\n");
                 break;
         case LINE_KEY:
-                n = snprintf(str, (size_t) num, "%s=%s\n", v->key, v->value);
+                n = put_line(str, num, v->key, "=", v->value);
+                if (n >= 0 && n + 1 < num) {
+                        str[n++] = '\n';
+                        str[n] = '\0';
+                } else
+                        n = num;
                 break;
         case LINE_CONTINUATION:
-                n = snprintf(str, (size_t) num, "\t%s\n", v->value);
+                n = put_line(str, num, "\t", v->value, "\n");
                 break;
         case LINE_ERROR:
                 line_error(l, v);
                 __attribute__((fallthrough));
         case LINE_BLANK:
-                n = snprintf(str, (size_t) num, "\n");
+                n = put_line(str, num, "", "", "\n");
                 break;
         }
         if (n < 0 || n >= num) {
@@ -351,8 +369,43 @@ static int take_line(void *userdata, const char *section, const char *name, cons
         return 1;
 }
 
-static void load_file(struct loader *l, const char *admin_path, const char *real_path) {
+/* Reads a file of size bytes whole (a config file is small: bounded above). */
+static int read_whole(int fd, size_t size, char **ret, size_t *ret_size) {
+        char *buf = xmalloc(size + 1);
+        size_t n = 0;
+
+        for (;;) {
+                ssize_t k = read(fd, buf + n, size + 1 - n);
+                if (k < 0) {
+                        int r = -errno;
+                        free(buf);
+                        return r;
+                }
+                if (k == 0)
+                        break;
+                n += (size_t) k;
+                if (n > size) {
+                        /* it grew while we read: refuse rather than parse half of it */
+                        free(buf);
+                        return -EFBIG;
+                }
+        }
+        *ret = buf;
+        *ret_size = n;
+        return 0;
+}
+
+/* A symlink to /dev/null (or /dev/null itself) masks a file of the directories: the device is
+ * what open() found, so this works whatever the link says and under HOSTVIRT_ROOT too. */
+static bool is_null_device(const struct stat *st) {
+        return S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3);
+}
+
+/* One open, one fstat, one read: the file is then parsed from memory. */
+static void load_file(struct loader *l, const char *admin_path, const char *real_path, bool maskable) {
+        _cleanup_free_ char *buf = NULL;
         struct stat st;
+        size_t size = 0;
         FILE *f;
         int fd, r;
 
@@ -372,7 +425,16 @@ static void load_file(struct loader *l, const char *admin_path, const char *real
                 diag_error(l->diag, admin_path, 0, "cannot open: %s", strerror(errno));
                 return;
         }
-        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        if (fstat(fd, &st) < 0) {
+                diag_error(l->diag, admin_path, 0, "cannot stat: %s", strerror(errno));
+                close(fd);
+                return;
+        }
+        if (maskable && is_null_device(&st)) {
+                close(fd);
+                return;
+        }
+        if (!S_ISREG(st.st_mode)) {
                 diag_error(l->diag, admin_path, 0, "not a regular file, ignoring");
                 close(fd);
                 return;
@@ -390,10 +452,10 @@ static void load_file(struct loader *l, const char *admin_path, const char *real
                 close(fd);
                 return;
         }
-        f = fdopen(fd, "re");
-        if (!f) {
-                close(fd);
-                diag_error(l->diag, admin_path, 0, "cannot read: %s", strerror(errno));
+        r = read_whole(fd, (size_t) st.st_size, &buf, &size);
+        close(fd);
+        if (r < 0) {
+                diag_error(l->diag, admin_path, 0, "cannot read: %s", strerror(-r));
                 return;
         }
 
@@ -402,32 +464,22 @@ static void load_file(struct loader *l, const char *admin_path, const char *real
         l->cur = NULL;
         l->in_section = false;
         l->last_key_dropped = false;
-        reader_init(&l->reader, f);
 
+        /* an empty file: nothing to parse (fmemopen() wants a buffer of one byte at least) */
+        if (size == 0)
+                return;
+        f = fmemopen(buf, size, "r");
+        if (!f)
+                oom();
+        reader_init(&l->reader, f);
         r = ini_parse_stream(feed_line, l, take_line, l);
         if (r == -2)
                 diag_error(l->diag, admin_path, 0, "out of memory while parsing");
         else if (r > 0)
                 /* Our handler never fails and libinih gets only lines it can read. */
                 diag_error(l->diag, admin_path, (unsigned) r, "cannot parse line");
-
         reader_done(&l->reader);
         fclose(f);
-}
-
-static bool is_masked(const char *path) {
-        char target[PATH_MAX];
-        struct stat st;
-        ssize_t n;
-
-        /* A symlink to /dev/null masks (checked by target, so it also works under HOSTVIRT_ROOT). */
-        n = readlink(path, target, sizeof(target) - 1);
-        if (n > 0) {
-                target[n] = '\0';
-                if (streq(target, "/dev/null"))
-                        return true;
-        }
-        return stat(path, &st) >= 0 && S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
 }
 
 struct conf_file {
@@ -473,8 +525,7 @@ static void load_dirs(struct loader *l) {
         for (size_t i = 0; i < n; i++) {
                 if (i == 0 || !streq(files[i].name, files[i - 1].name)) {
                         _cleanup_free_ char *real = root_path(files[i].path);
-                        if (!is_masked(real))
-                                load_file(l, files[i].path, real);
+                        load_file(l, files[i].path, real, true);
                 }
         }
         for (size_t i = 0; i < n; i++) {
@@ -541,7 +592,7 @@ int conf_load_opts(struct conf **ret, const struct kind *const *kinds, char *con
         if (paths) {
                 for (; *paths; paths++) {
                         _cleanup_free_ char *real = (*paths)[0] == '/' ? root_path(*paths) : xstrdup(*paths);
-                        load_file(&l, *paths, real);
+                        load_file(&l, *paths, real, false);
                 }
         } else
                 load_dirs(&l);

@@ -30,9 +30,41 @@ struct emitter {
         char *cur_buf;
         size_t cur_size;
 
+        bool open;           /* a file is being built in cur */
+        void *dirs;          /* the directories made so far, a tsearch() tree */
+        void *paths;         /* memory mode: the paths of files[], a tsearch() tree */
+
         /* what emitted files name, for the libvirt drop-ins: each once, in emit order */
         struct names { char **v; size_t n; void *index; } units, mounts, sources;
 };
+
+/* memory mode: a path of files[] and its place there */
+struct path_entry {
+        const char *path;
+        size_t i;
+};
+
+static int cmp_path_entry(const void *a, const void *b) {
+        return strcmp(((const struct path_entry *) a)->path, ((const struct path_entry *) b)->path);
+}
+
+/* The entry of files[] at relpath, or adds one (*ret_new): memory mode's one lookup. */
+static struct emitted *memory_entry(struct emitter *e, char *relpath, bool *ret_new) {
+        struct path_entry *pe = xmalloc(sizeof(*pe)), **slot;
+
+        *pe = (struct path_entry) { relpath, e->n_files };
+        slot = tsearch(pe, &e->paths, cmp_path_entry);
+        if (!slot)
+                oom();
+        *ret_new = *slot == pe;
+        if (!*ret_new) {
+                free(pe);
+                return &e->files[(*slot)->i];
+        }
+        e->files = xrealloc(e->files, (e->n_files + 1) * sizeof(*e->files));
+        e->files[e->n_files] = (struct emitted) { .relpath = relpath };
+        return &e->files[e->n_files++];
+}
 
 static int cmp_name(const void *a, const void *b) {
         return strcmp(a, b);
@@ -86,11 +118,7 @@ struct emitter *emitter_new_memory(void) {
 void emitter_free(struct emitter *e) {
         if (!e)
                 return;
-        if (e->cur) {
-                fclose(e->cur);
-                free(e->cur_buf);
-                free(e->cur_path);
-        }
+        free(e->cur_path);
         for (size_t i = 0; i < e->n_files; i++) {
                 free(e->files[i].relpath);
                 free(e->files[i].content);
@@ -100,35 +128,52 @@ void emitter_free(struct emitter *e) {
         if (e->dirfd >= 0)
                 close(e->dirfd);
         free(e->dir);
+        tdestroy(e->dirs, free);
+        tdestroy(e->paths, free);
+        if (e->cur)
+                fclose(e->cur);
+        free(e->cur_buf);
         names_done(&e->units);
         names_done(&e->mounts);
         names_done(&e->sources);
         free(e);
 }
 
-/* mkdir -p of the directories in relpath (not the last component), below the output dir. */
+/* mkdir -p of the directories in relpath (not the last component), below the output dir; each
+ * directory once (another generator may have made it before: that is fine too). */
 static int mkdir_parents(struct emitter *e, const char *relpath) {
         _cleanup_free_ char *p = xstrdup(relpath);
 
         for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
                 *s = '\0';
-                if (mkdirat(e->dirfd, p, 0755) < 0 && errno != EEXIST)
-                        return log_error_errno(errno, "Failed to create %s/%s: %m", e->dir, p);
+                if (!tfind(p, &e->dirs, cmp_name)) {
+                        if (mkdirat(e->dirfd, p, 0755) < 0 && errno != EEXIST)
+                                return log_error_errno(errno, "Failed to create %s/%s: %m", e->dir, p);
+                        if (!tsearch(xstrdup(p), &e->dirs, cmp_name))
+                                oom();
+                }
                 *s = '/';
         }
         return 0;
 }
 
 FILE *emit_open(struct emitter *e, const char *relpath) {
-        if (e->cur) {
+        if (e->open) {
                 log_error("Internal error: %s opened while %s is still open", relpath, e->cur_path);
                 return NULL;
         }
-        e->cur = open_memstream(&e->cur_buf, &e->cur_size);
+        /* One stream for every file: opening a memstream costs a zeroed buffer each time. */
         if (!e->cur) {
-                log_error_errno(errno, "Failed to allocate a buffer for %s: %m", relpath);
+                e->cur = open_memstream(&e->cur_buf, &e->cur_size);
+                if (!e->cur) {
+                        log_error_errno(errno, "Failed to allocate a buffer for %s: %m", relpath);
+                        return NULL;
+                }
+        } else if (fseeko(e->cur, 0, SEEK_SET) < 0) {
+                log_error_errno(errno, "Failed to rewind the buffer for %s: %m", relpath);
                 return NULL;
         }
+        e->open = true;
         e->cur_path = xstrdup(relpath);
         return e->cur;
 }
@@ -160,38 +205,36 @@ static int write_file(struct emitter *e, const char *relpath, const char *conten
 }
 
 int emit_close(struct emitter *e, FILE *f) {
-        char *path = e->cur_path, *buf;
+        char *path = e->cur_path;
         size_t size;
         int r = 0;
 
-        if (!f || f != e->cur)
+        if (!f || f != e->cur || !e->open)
                 return log_error_errno(EINVAL, "Internal error: closing a file that is not open");
 
+        /* the stream's size is its position: what this file wrote */
         if (fflush(f) != 0 || ferror(f))
                 r = log_error_errno(ENOMEM, "Failed to build %s: %m", path);
-        fclose(f);
-        buf = e->cur_buf;
         size = e->cur_size;
-        e->cur = NULL;
-        e->cur_buf = NULL;
+        e->open = false;
         e->cur_path = NULL;
 
         if (r == 0 && e->dirfd >= 0)
-                r = write_file(e, path, buf, size);
+                r = write_file(e, path, e->cur_buf, size);
         if (r == 0 && e->dirfd < 0) {
                 /* the same rule as the exclusive creation in dir mode */
-                for (size_t i = 0; i < e->n_files; i++)
-                        if (streq(e->files[i].relpath, path))
-                                r = log_error_errno(EEXIST, "Failed to create unit file %s, as it already exists. "
-                                                    "Duplicate entry?", path);
-        }
-        if (r == 0 && e->dirfd < 0) {
-                e->files = xrealloc(e->files, (e->n_files + 1) * sizeof(*e->files));
-                e->files[e->n_files++] = (struct emitted) { .relpath = path, .content = buf };
-                return 0;
+                bool is_new;
+                struct emitted *m = memory_entry(e, path, &is_new);
+                if (is_new) {
+                        m->content = xmalloc(size + 1);
+                        memcpy(m->content, e->cur_buf, size);
+                        m->content[size] = '\0';
+                        return 0;
+                }
+                r = log_error_errno(EEXIST, "Failed to create unit file %s, as it already exists. Duplicate entry?",
+                                    path);
         }
         free(path);
-        free(buf);
         return r;
 }
 
@@ -201,12 +244,18 @@ int emit_symlink(struct emitter *e, const char *relpath, const char *target) {
         int r;
 
         if (e->dirfd < 0) {
-                for (size_t i = 0; i < e->n_files; i++)
-                        if (streq(e->files[i].relpath, relpath))
-                                return 0;
-                e->files = xrealloc(e->files, (e->n_files + 1) * sizeof(*e->files));
-                e->files[e->n_files++] = (struct emitted) { .relpath = xstrdup(relpath), .target = xstrdup(target) };
-                return 0;
+                /* as in dir mode: the same symlink twice is harmless, anything else there a conflict */
+                char *path = xstrdup(relpath);
+                bool is_new;
+                struct emitted *m = memory_entry(e, path, &is_new);
+                if (is_new) {
+                        m->target = xstrdup(target);
+                        return 0;
+                }
+                free(path);
+                if (m->target && streq(m->target, target))
+                        return 0;
+                return log_error_errno(EEXIST, "Failed to create symlink %s -> %s: %m", relpath, target);
         }
 
         r = mkdir_parents(e, relpath);

@@ -201,7 +201,6 @@ static const struct net_ops bond_net = {
         .ports = bond_ports,
         .accepts_port = bond_accepts_port,
         .unit_prefix = "hostvirt-bond",
-        .ports_key = "Ports",
 };
 
 const struct kind kind_bond = {

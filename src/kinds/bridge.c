@@ -129,7 +129,6 @@ static const struct net_ops bridge_net = {
         .add_port = bridge_add_port,
         .accepts_port = bridge_accepts_port,
         .unit_prefix = "hostvirt-bridge",
-        .ports_key = "Ports",
 };
 
 const struct kind kind_bridge = {

@@ -34,7 +34,9 @@ static int vf_parse_name(struct section *s, const char *header, char *name, char
                 section_error(s, NULL, "invalid physical function '%s' in [%s], ignoring section", name, header);
                 return -EINVAL;
         }
-        *ret = xasprintf("%s:%llu", pf, idx);
+        char num[24];
+        snprintf(num, sizeof(num), "%llu", idx);
+        *ret = strjoin(pf, ":", num);
         return 0;
 }
 

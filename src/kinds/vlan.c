@@ -129,7 +129,6 @@ static const struct net_ops vlan_net = {
         .link = vlan_link,
         .master = vlan_master,
         .unit_prefix = "hostvirt-vlan",
-        .link_key = "Link",
         .master_key = "Bridge",
 };
 

@@ -81,10 +81,6 @@ bool strv_contains(char *const *v, const char *s) {
         return false;
 }
 
-bool streq(const char *a, const char *b) {
-        return strcmp(a, b) == 0;
-}
-
 bool startswith(const char *s, const char *prefix) {
         return strncmp(s, prefix, strlen(prefix)) == 0;
 }
@@ -368,4 +364,25 @@ bool pci_address_normalize(char *s) {
                 if (*s >= 'A' && *s <= 'F')
                         *s = (char) (*s - 'A' + 'a');
         return true;
+}
+
+char *strjoin_internal(const char *first, ...) {
+        va_list ap;
+        size_t n = 0;
+        char *r, *p;
+
+        va_start(ap, first);
+        for (const char *s = first; s; s = va_arg(ap, const char *))
+                n += strlen(s);
+        va_end(ap);
+        r = p = xmalloc(n + 1);
+        va_start(ap, first);
+        for (const char *s = first; s; s = va_arg(ap, const char *)) {
+                size_t k = strlen(s);
+                memcpy(p, s, k);
+                p += k;
+        }
+        va_end(ap);
+        *p = '\0';
+        return r;
 }

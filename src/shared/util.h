@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define ELEMENTSOF(x) (sizeof(x) / sizeof((x)[0]))
 #define _cleanup_(f) __attribute__((cleanup(f)))
@@ -31,12 +32,17 @@ void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The strings up to a NULL, joined (cheaper than xasprintf() where it runs per line). */
+char *strjoin_internal(const char *first, ...);
+#define strjoin(...) strjoin_internal(__VA_ARGS__, (const char *) NULL)
 /* Appends p to the NULL-terminated vector *v of *n entries. */
 void strv_push(char ***v, size_t *n, char *p);
 void strv_free(char **v);
 bool strv_contains(char *const *v, const char *s);
 
-bool streq(const char *a, const char *b);
+static inline bool streq(const char *a, const char *b) {
+        return strcmp(a, b) == 0;
+}
 bool startswith(const char *s, const char *prefix);
 bool endswith(const char *s, const char *suffix);
 
