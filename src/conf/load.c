@@ -35,8 +35,16 @@ static const char *const conf_dirs[] = {
  * A thousand PFs take some 50 kB. */
 #define FILE_MAX_BYTES (1024 * 1024)
 
+/* The keys and values of every line, freed together when loading is done. */
+struct arena_block {
+        struct arena_block *next;
+        size_t used, size;
+        char data[];
+};
+
 struct loader {
         struct conf *conf;
+        struct arena_block *arena;
         struct diag *diag;
         struct section **sections; /* in the order they were first seen */
         size_t n_sections;
@@ -51,6 +59,37 @@ struct loader {
         bool in_section;       /* a header was seen (so keys are not "outside any section") */
         bool last_key_dropped; /* the key a continuation belongs to was dropped */
 };
+
+static char *arena_alloc(struct loader *l, size_t n) {
+        struct arena_block *b = l->arena;
+
+        if (!b || b->size - b->used < n) {
+                size_t size = n > 64 * 1024 ? n : 64 * 1024;
+                b = xmalloc(sizeof(*b) + size);
+                *b = (struct arena_block) { .next = l->arena, .size = size };
+                l->arena = b;
+        }
+        b->used += n;
+        return b->data + b->used - n;
+}
+
+static char *arena_join(struct loader *l, const char *a, const char *sep, const char *b) {
+        size_t la = strlen(a), ls = strlen(sep), lb = strlen(b);
+        char *p = arena_alloc(l, la + ls + lb + 1);
+
+        memcpy(p, a, la);
+        memcpy(p + la, sep, ls);
+        memcpy(p + la + ls, b, lb + 1);
+        return p;
+}
+
+static void arena_free(struct loader *l) {
+        while (l->arena) {
+                struct arena_block *next = l->arena->next;
+                free(l->arena);
+                l->arena = next;
+        }
+}
 
 /* ---------------------------------------------------------------------------------------------
  * The index of the model: (kind, name) -> object.
@@ -176,11 +215,7 @@ static struct section *section_get(struct loader *l, const struct kind *k, char 
 }
 
 static void section_free(struct section *s) {
-        for (size_t k = 0; k < s->n_kvs; k++) {
-                free(s->kvs[k].key);
-                free(s->kvs[k].value);
-        }
-        free(s->kvs);
+        free(s->kvs); /* (keys and values are in the loader's arena) */
         free(s->last);
         free(s->name);
         free(s->title);
@@ -265,8 +300,8 @@ static void add_key(struct loader *l, const char *key, const char *value) {
         l->last_key_dropped = false;
         s->kvs = xrealloc(s->kvs, (s->n_kvs + 1) * sizeof(*s->kvs));
         s->kvs[s->n_kvs++] = (struct raw_kv) {
-                .key = xstrdup(key),
-                .value = xstrdup(value),
+                .key = arena_join(l, key, "", ""),
+                .value = arena_join(l, value, "", ""),
                 .loc = { l->file, l->view.line },
         };
 }
@@ -279,9 +314,7 @@ static void continue_key(struct loader *l, const char *value) {
         if (l->last_key_dropped || !s || s->n_kvs == 0)
                 return;
         kv = &s->kvs[s->n_kvs - 1];
-        char *v = *kv->value ? xasprintf("%s %s", kv->value, value) : xstrdup(value);
-        free(kv->value);
-        kv->value = v;
+        kv->value = arena_join(l, kv->value, *kv->value ? " " : "", value);
 }
 
 /* a, b and c into str (num bytes): their length, or num when they do not fit. */
@@ -303,11 +336,8 @@ static char *feed_line(char *str, int num, void *userdata) {
         int r, n = 0;
 
         r = reader_next(&l->reader, v);
-        if (r <= 0) {
-                if (r < 0)
-                        diag_error(l->diag, l->file, l->reader.line, "read error: %s", strerror(-r));
+        if (r <= 0)
                 return NULL;
-        }
         /* built by hand: this runs for every line, and printf is the costliest part of it */
         switch (v->type) {
         case LINE_SECTION:
@@ -406,7 +436,6 @@ static void load_file(struct loader *l, const char *admin_path, const char *real
         _cleanup_free_ char *buf = NULL;
         struct stat st;
         size_t size = 0;
-        FILE *f;
         int fd, r;
 
         /* The name ends up in SourcePath= and comments of generated units: a newline there would
@@ -465,13 +494,7 @@ static void load_file(struct loader *l, const char *admin_path, const char *real
         l->in_section = false;
         l->last_key_dropped = false;
 
-        /* an empty file: nothing to parse (fmemopen() wants a buffer of one byte at least) */
-        if (size == 0)
-                return;
-        f = fmemopen(buf, size, "r");
-        if (!f)
-                oom();
-        reader_init(&l->reader, f);
+        reader_init(&l->reader, buf, size);
         r = ini_parse_stream(feed_line, l, take_line, l);
         if (r == -2)
                 diag_error(l->diag, admin_path, 0, "out of memory while parsing");
@@ -479,7 +502,6 @@ static void load_file(struct loader *l, const char *admin_path, const char *real
                 /* Our handler never fails and libinih gets only lines it can read. */
                 diag_error(l->diag, admin_path, (unsigned) r, "cannot parse line");
         reader_done(&l->reader);
-        fclose(f);
 }
 
 struct conf_file {
@@ -609,6 +631,7 @@ int conf_load_opts(struct conf **ret, const struct kind *const *kinds, char *con
 
         for (size_t i = 0; i < l.n_sections; i++)
                 section_free(l.sections[i]);
+        arena_free(&l);
         tdestroy(l.index, noop_free);
         free(l.sections);
 

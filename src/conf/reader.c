@@ -28,20 +28,21 @@ static void rstrip(char *s) {
                 s[--n] = '\0';
 }
 
-/* The first of chars in s, or of an inline comment (';' after a blank), or the end. */
-static char *find_chars_or_comment(char *s, const char *chars) {
+/* The first of c1 or c2 in s ('\0': none), or of an inline comment (';' after a blank), or the end. */
+static char *find_chars_or_comment(char *s, char c1, char c2) {
         bool was_blank = false;
 
-        while (*s && (!chars || !strchr(chars, *s)) && !(was_blank && *s == ';')) {
+        for (; *s; s++) {
+                if ((c1 && *s == c1) || (c2 && *s == c2) || (was_blank && *s == ';'))
+                        break;
                 was_blank = is_blank(*s);
-                s++;
         }
         return s;
 }
 
 /* A value: up to an inline comment, without the blanks around it. */
 static char *value_of(char *s) {
-        char *end = find_chars_or_comment(s, NULL); /* "Key = ; note" is an empty value */
+        char *end = find_chars_or_comment(s, 0, 0); /* "Key = ; note" is an empty value */
 
         *end = '\0';
         s = lskip(s);
@@ -58,8 +59,8 @@ bool reader_key_valid(const char *s) {
         return true;
 }
 
-void reader_init(struct reader *r, FILE *f) {
-        *r = (struct reader) { .f = f };
+void reader_init(struct reader *r, const char *data, size_t size) {
+        *r = (struct reader) { .data = data, .size = size };
 }
 
 void reader_done(struct reader *r) {
@@ -85,7 +86,7 @@ static int error(struct reader *r, struct line_view *v, bool drops, const char *
 
 /* A key line, "KEY=VALUE" or "KEY: VALUE": 1 with key and value split, 0 if it is not one. */
 static int split_key(char *t, char **ret_key, char **ret_value) {
-        char *end = find_chars_or_comment(t, "=:");
+        char *end = find_chars_or_comment(t, '=', ':');
 
         if (*end != '=' && *end != ':')
                 return 0;
@@ -102,10 +103,19 @@ int reader_next(struct reader *r, struct line_view *v) {
         size_t len;
         bool bom = false, indented;
 
-        errno = 0;
-        n = getline(&r->buf, &r->bufsize, r->f);
-        if (n < 0)
-                return errno != 0 && ferror(r->f) ? -errno : 0;
+        if (r->pos >= r->size)
+                return 0;
+        /* the next line, with its LF, as a string of its own (the reader writes into it) */
+        const char *start = r->data + r->pos, *nl = memchr(start, '\n', r->size - r->pos);
+        n = (ssize_t) (nl ? (size_t) (nl - start) + 1 : r->size - r->pos);
+        if ((size_t) n + 1 > r->bufsize) {
+                r->bufsize = (size_t) n + 1;
+                free(r->buf);
+                r->buf = xmalloc(r->bufsize);
+        }
+        memcpy(r->buf, start, (size_t) n);
+        r->buf[n] = '\0';
+        r->pos += (size_t) n;
         r->line++;
         *v = (struct line_view) { .type = LINE_BLANK, .line = r->line };
 
@@ -147,7 +157,7 @@ int reader_next(struct reader *r, struct line_view *v) {
                 return 1;
 
         if (*t == '[') {
-                end = find_chars_or_comment(t + 1, "]");
+                end = find_chars_or_comment(t + 1, ']', 0);
                 if (*end != ']')
                         return error(r, v, true, "section header without ']'");
                 *end = '\0';
@@ -163,7 +173,7 @@ int reader_next(struct reader *r, struct line_view *v) {
 
         /* An indented line continues the value before it, unless it is a key of its own. */
         if (indented && r->have_key) {
-                end = find_chars_or_comment(t, "=");
+                end = find_chars_or_comment(t, '=', 0);
                 bool own_key = false;
                 if (*end == '=') {
                         char save = *end;

@@ -12,7 +12,7 @@
  */
 
 #include <stdbool.h>
-#include <stdio.h>
+#include <stddef.h>
 
 /* The most bytes a line may hold, without its line ending (LF or CRLF) and a first line's BOM. */
 #define READER_LINE_MAX 198
@@ -38,7 +38,8 @@ struct line_view {
 };
 
 struct reader {
-        FILE *f;
+        const char *data;  /* the file, whole */
+        size_t size, pos;
         unsigned line;
         bool have_key;     /* a key was read since the last header: indented lines continue it */
         char *buf;
@@ -46,9 +47,9 @@ struct reader {
         char msg[160];
 };
 
-void reader_init(struct reader *r, FILE *f);
+void reader_init(struct reader *r, const char *data, size_t size);
 void reader_done(struct reader *r);
-/* Reads the next line into *v (valid until the next call); 0 at the end of the file, < 0 on a read error. */
+/* Reads the next line into *v (valid until the next call); 0 at the end of the file. */
 int reader_next(struct reader *r, struct line_view *v);
 /* Whether s is a key name: a letter, then letters, digits, '-' and '_'. */
 bool reader_key_valid(const char *s);

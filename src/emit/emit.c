@@ -278,8 +278,8 @@ int emit_symlink(struct emitter *e, const char *relpath, const char *target) {
 int emit_wanted_instance(struct emitter *e, const char *prefix, const char *instance, const char *wanted_by,
                          char **ret_unit) {
         _cleanup_free_ char *unit = unit_instance(prefix, instance, ".service");
-        _cleanup_free_ char *link = xasprintf("%s.wants/%s", wanted_by, unit);
-        _cleanup_free_ char *template = xasprintf("%s/%s@.service", UNITDIR, prefix);
+        _cleanup_free_ char *link = strjoin(wanted_by, ".wants/", unit);
+        _cleanup_free_ char *template = strjoin(UNITDIR, "/", prefix, "@.service");
         int r;
 
         r = emit_symlink(e, link, template);

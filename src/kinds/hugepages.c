@@ -311,7 +311,7 @@ static int emit_mount(struct emitter *e, const struct conf_hugepages *h, const c
         escaped = unit_escape_path(h->mount);
         if (!escaped)
                 return log_error_errno(errno ? errno : EINVAL, "Failed to escape mount point %s: %m", h->mount);
-        unit = xasprintf("%s.mount", escaped);
+        unit = strjoin(escaped, ".mount");
 
         f = emit_open(e, unit);
         if (!f)
@@ -349,8 +349,8 @@ static int emit_mount(struct emitter *e, const struct conf_hugepages *h, const c
         if (r < 0)
                 return r;
 
-        link = xasprintf("sysinit.target.wants/%s", unit);
-        target = xasprintf("../%s", unit);
+        link = strjoin("sysinit.target.wants/", unit);
+        target = strjoin("../", unit);
         r = emit_symlink(e, link, target);
         if (r < 0)
                 return r;
@@ -368,7 +368,7 @@ static int emit_one(struct emitter *e, const struct conf_hugepages *h) {
         if (r < 0)
                 return r;
 
-        dropin = xasprintf("%s.d/50-hostvirt.conf", service);
+        dropin = strjoin(service, ".d/50-hostvirt.conf");
         f = emit_open(e, dropin);
         if (!f)
                 return -errno;

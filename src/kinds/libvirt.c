@@ -140,7 +140,7 @@ static void put_mount_path(FILE *f, const char *path) {
 }
 
 static int emit_libvirt_dropin(struct emitter *e, const char *service) {
-        _cleanup_free_ char *relpath = xasprintf("%s.d/50-hostvirt.conf", service);
+        _cleanup_free_ char *relpath = strjoin(service, ".d/50-hostvirt.conf");
         char *const *units = emit_units(e), *const *mounts = emit_mounts(e),
                     *const *sources = emit_sources(e);
         FILE *f;

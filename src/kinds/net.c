@@ -42,10 +42,10 @@
 #include "util.h"
 
 char *net_device_unit(const char *ifname) {
-        _cleanup_free_ char *path = xasprintf("/sys/subsystem/net/devices/%s", ifname);
+        _cleanup_free_ char *path = strjoin("/sys/subsystem/net/devices/", ifname);
         _cleanup_free_ char *escaped = unit_escape_path(path);
 
-        return escaped ? xasprintf("%s.device", escaped) : NULL;
+        return escaped ? strjoin(escaped, ".device") : NULL;
 }
 
 char *net_interface_unit(const struct conf *c, const char *name, bool *ret_ours) {
@@ -58,7 +58,7 @@ char *net_interface_unit(const struct conf *c, const char *name, bool *ret_ours)
 }
 
 int net_emit_dropin(struct emitter *e, const char *unit, const char *source, const char *body) {
-        _cleanup_free_ char *relpath = xasprintf("%s.d/50-hostvirt.conf", unit);
+        _cleanup_free_ char *relpath = strjoin(unit, ".d/50-hostvirt.conf");
         FILE *f;
 
         f = emit_open(e, relpath);

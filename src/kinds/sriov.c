@@ -189,11 +189,11 @@ unsigned conf_sriov_timeout(const struct conf_sriov *pf) {
 /* The device unit a PF's instance is bound to: its netdev, or for a PF named by PCI address
  * the alias our udev rule (70-hostvirt-sriov.rules) gives SR-IOV capable PCI devices. */
 char *sriov_device_unit(const struct conf_sriov *pf) {
-        _cleanup_free_ char *path = pf->is_pci ? xasprintf("/sys/bus/pci/devices/%s", pf->name)
-                                               : xasprintf("/sys/subsystem/net/devices/%s", pf->name);
+        _cleanup_free_ char *path = pf->is_pci ? strjoin("/sys/bus/pci/devices/", pf->name)
+                                               : strjoin("/sys/subsystem/net/devices/", pf->name);
         _cleanup_free_ char *e = unit_escape_path(path);
 
-        return e ? xasprintf("%s.device", e) : NULL;
+        return e ? strjoin(e, ".device") : NULL;
 }
 
 /* interface-vf@X.service, started whenever the PF appears: at boot, and again after a driver reload. */
@@ -216,7 +216,7 @@ static int sriov_emit(struct emitter *e, const struct conf *c) {
                         ret = r;
                         continue;
                 }
-                dropin = xasprintf("%s.d/50-hostvirt.conf", unit);
+                dropin = strjoin(unit, ".d/50-hostvirt.conf");
                 f = emit_open(e, dropin);
                 if (!f) {
                         ret = -ENOMEM;

@@ -78,7 +78,7 @@ char *unit_escape_path(const char *path) {
 
 char *unit_instance(const char *prefix, const char *instance, const char *suffix) {
         _cleanup_free_ char *e = unit_escape(instance);
-        return xasprintf("%s@%s%s", prefix, e, suffix);
+        return strjoin(prefix, "@", e, suffix);
 }
 
 char *unit_specifier_escape(const char *s) {
