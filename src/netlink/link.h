@@ -46,11 +46,9 @@ struct link {
 
 /*
  * An RTM_*LINK request for ifindex (0: by IFLA_IFNAME) with its ifinfomsg,
- * ready for attributes: the start of anything not covered below, e.g. the
- * VF helper's RTM_SETLINK with an IFLA_VFINFO_LIST nest (use the
- * mnl_attr_*_check() variants with NL_BUFFER_SIZE for long lists).  Reading
- * VF settings back means a get with IFLA_EXT_MASK RTEXT_FILTER_VF and
- * parsing IFLA_VFINFO_LIST in link.c's link_parse_cb().
+ * ready for attributes: the start of anything not covered below (use the
+ * mnl_attr_*_check() variants with NL_BUFFER_SIZE for long nests).  A PF's
+ * VF list is vfinfo.h's.
  */
 struct nlmsghdr *link_msg_new(struct nl *nl, uint16_t type, uint16_t flags, int ifindex);
 
