@@ -4,7 +4,7 @@
  *
  * The helper of hostvirt-vlan@.service and hostvirt-bridge@.service: sets
  * up a [VLAN NAME] or [Bridge NAME] of the configuration over rtnetlink, or
- * undoes that.  Never forks, never runs ip(8).
+ * undoes that (netdev.h).  Never forks, never runs ip(8).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,8 +14,27 @@
 #include "model.h"
 #include "log.h"
 #include "net.h"
+#include "netdev.h"
 #include "netlink.h"
 #include "util.h"
+
+/* The kinds of device, by the word of the command line. */
+static const struct net_kind {
+        const char *word;               /* "vlan" */
+        const char *type;               /* the section type, "VLAN" */
+        const struct kind *kind;
+        const struct netdev_ops *ops;
+} net_kinds[] = {
+        { "vlan", "VLAN", &kind_vlan, &vlan_ops },
+        { "bridge", "Bridge", &kind_bridge, &bridge_ops },
+};
+
+static const struct net_kind *net_kind(const char *word) {
+        for (size_t i = 0; i < ELEMENTSOF(net_kinds); i++)
+                if (streq(net_kinds[i].word, word))
+                        return &net_kinds[i];
+        return NULL;
+}
 
 static void conf_freep(struct conf **c) {
         if (*c)
@@ -39,45 +58,41 @@ static int usage_error(void) {
 }
 
 /* Only this section matters (helper.h); 0, HELPER_EXIT_NOT_CONFIGURED or a negative errno. */
-static int start(bool is_vlan, const char *name) {
+static int start(const struct net_kind *k, const char *name) {
         _cleanup_(conf_freep) struct conf *c = NULL;
         _cleanup_nl_ struct nl *nl = NULL;
-        const struct conf_vlan *v = NULL;
-        const struct conf_bridge *b = NULL;
+        const void *obj;
         int r;
 
         r = helper_conf_load(&c);
         if (r > 0)
                 return r;
-        if (is_vlan)
-                v = conf_find_vlan(c, name);
-        else
-                b = conf_find_bridge(c, name);
-        r = helper_conf_section(c, is_vlan ? "VLAN" : "Bridge", name, v || b);
+        obj = conf_find(c, k->kind, name);
+        r = helper_conf_section(c, k->type, name, obj != NULL);
         if (r > 0)
                 return r;
 
         r = nl_open(&nl);
         if (r < 0)
                 return log_error_errno(r, "Failed to open an rtnetlink socket: %m");
-        r = is_vlan ? vlan_start(nl, c, v) : bridge_start(nl, b);
+        r = netdev_start(nl, c, k->ops, obj);
         return r < 0 ? r : 0;
 }
 
 /* 0 or a negative errno (logged). */
-static int stop(bool is_vlan, const char *name) {
+static int stop(const struct net_kind *k, const char *name) {
         _cleanup_nl_ struct nl *nl = NULL;
         int r;
 
         r = nl_open(&nl);
         if (r < 0)
                 return log_error_errno(r, "Failed to open an rtnetlink socket: %m");
-        r = is_vlan ? vlan_stop(nl, name) : bridge_stop(nl, name);
+        r = netdev_stop(nl, k->ops, name);
         return r < 0 ? r : 0;
 }
 
 int main(int argc, char *argv[]) {
-        bool is_vlan;
+        const struct net_kind *k;
         const char *name;
 
         log_setup("hostvirt-net", LOG_TARGET_STDERR);
@@ -90,9 +105,9 @@ int main(int argc, char *argv[]) {
                 return usage_error();
         if (!streq(argv[1], "start") && !streq(argv[1], "stop"))
                 return usage_error();
-        if (!streq(argv[2], "vlan") && !streq(argv[2], "bridge"))
+        k = net_kind(argv[2]);
+        if (!k)
                 return usage_error();
-        is_vlan = streq(argv[2], "vlan");
         name = argv[3];
         /* The name becomes a file name under /run/hostvirt/net: refuse what the kernel would. */
         if (!ifname_valid(name)) {
@@ -100,5 +115,5 @@ int main(int argc, char *argv[]) {
                 return HELPER_EXIT_USAGE;
         }
 
-        return helper_exit_status(streq(argv[1], "start") ? start(is_vlan, name) : stop(is_vlan, name));
+        return helper_exit_status(streq(argv[1], "start") ? start(k, name) : stop(k, name));
 }
