@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * hostvirt-net start|stop vlan|bridge NAME
+ * hostvirt-net start|stop vlan|bridge|bond NAME
  *
- * The helper of hostvirt-vlan@.service and hostvirt-bridge@.service: sets
- * up a [VLAN NAME] or [Bridge NAME] of the configuration over rtnetlink, or
- * undoes that (netdev.h).  Never forks, never runs ip(8).
+ * The helper of hostvirt-vlan@.service, hostvirt-bridge@.service and
+ * hostvirt-bond@.service: sets up a [VLAN NAME], [Bridge NAME] or [Bond NAME]
+ * of the configuration over rtnetlink, or undoes that (netdev.h).  Never
+ * forks, never runs ip(8).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@ static const struct net_kind {
 } net_kinds[] = {
         { "vlan", "VLAN", &kind_vlan, &vlan_ops },
         { "bridge", "Bridge", &kind_bridge, &bridge_ops },
+        { "bond", "Bond", &kind_bond, &bond_ops },
 };
 
 static const struct net_kind *net_kind(const char *word) {
@@ -42,13 +44,13 @@ static void conf_freep(struct conf **c) {
 }
 
 static void help(FILE *f) {
-        fputs("Usage: hostvirt-net start|stop vlan|bridge NAME\n"
+        fputs("Usage: hostvirt-net start|stop vlan|bridge|bond NAME\n"
               "\n"
-              "Sets up (start) or tears down (stop) the [VLAN NAME] or [Bridge NAME]\n"
-              "of the hostvirt configuration.  See hostvirt.conf(5).\n"
+              "Sets up (start) or tears down (stop) the [VLAN NAME], [Bridge NAME] or\n"
+              "[Bond NAME] of the hostvirt configuration.  See hostvirt.conf(5).\n"
               "\n"
-              "Exit status: 0 done, 1 failed, 2 usage error, 6 no valid [VLAN NAME] or\n"
-              "[Bridge NAME] section; see hostvirt(8), HELPERS.\n",
+              "Exit status: 0 done, 1 failed, 2 usage error, 6 no valid [VLAN NAME],\n"
+              "[Bridge NAME] or [Bond NAME] section; see hostvirt(8), HELPERS.\n",
               f);
 }
 

@@ -118,4 +118,4 @@ int netdev_record(struct netdev *nd);
  * whatever happens.  The up step of start sets it up again. */
 int netdev_down_for_change(struct netdev *nd, const char *why);
 
-extern const struct netdev_ops vlan_ops, bridge_ops;
+extern const struct netdev_ops vlan_ops, bridge_ops, bond_ops;
