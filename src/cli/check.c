@@ -3,7 +3,7 @@
  * `hostvirt check`: what the loader cannot know, because it needs this host —
  * devices that do not exist or cannot do SR-IOV, more VFs than a device has,
  * drivers that are not loaded, page sizes and NUMA nodes the host lacks, a PF
- * far from its hugepages, bridge ports and VLAN parents nothing provides.
+ * far from its hugepages, bridge and bond ports and VLAN parents nothing provides.
  * The generator does not do these: at boot a device may simply not be there yet.
  * What the host may still change (a device, a driver) is a warning; what the
  * units would certainly fail on is an error.
@@ -129,18 +129,31 @@ static void check_hugepages(struct diag *d, const struct conf *c) {
         }
 }
 
+/* An interface a section names: there now, or one hostvirt makes. */
+static bool net_provided(const struct conf *c, const char *name) {
+        return netdev_exists(name) || conf_find_vlan(c, name) || conf_find_bridge(c, name) || conf_find_bond(c, name);
+}
+
 static void check_net(struct diag *d, const struct conf *c) {
         for (size_t i = 0; i < CONF_N(c, VLAN); i++) {
                 const struct conf_vlan *v = CONF_AT(c, VLAN, conf_vlan, i);
-                if (!netdev_exists(v->link) && !conf_find_bridge(c, v->link) && !conf_find_vlan(c, v->link))
+                if (!net_provided(c, v->link))
                         diag_warning(d, v->loc.file, v->loc.line, "[VLAN %s]: Link=%s is neither declared nor an "
                                      "interface on this host now", v->name, v->link);
         }
+        /* (The net graph lets a bridge take VLANs and bonds as ports, and a bond none of ours.) */
         for (size_t i = 0; i < CONF_N(c, BRIDGE); i++) {
                 const struct conf_bridge *b = CONF_AT(c, BRIDGE, conf_bridge, i);
                 for (size_t p = 0; p < b->n_ports; p++)
-                        if (!netdev_exists(b->ports[p]) && !conf_find_vlan(c, b->ports[p]))
+                        if (!net_provided(c, b->ports[p]))
                                 diag_warning(d, b->loc.file, b->loc.line, "[Bridge %s]: port %s is neither declared "
+                                             "nor an interface on this host now", b->name, b->ports[p]);
+        }
+        for (size_t i = 0; i < CONF_N(c, BOND); i++) {
+                const struct conf_bond *b = CONF_AT(c, BOND, conf_bond, i);
+                for (size_t p = 0; p < b->n_ports; p++)
+                        if (!net_provided(c, b->ports[p]))
+                                diag_warning(d, b->loc.file, b->loc.line, "[Bond %s]: port %s is neither declared "
                                              "nor an interface on this host now", b->name, b->ports[p]);
         }
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * status of [VLAN X] and [Bridge X]: the devices as rtnetlink describes
+ * status of [VLAN X], [Bridge X] and [Bond X]: the devices as rtnetlink describes
  * them in this network namespace (netlink is not re-rooted by HOSTVIRT_ROOT: docs/DESIGN.md, Tests).
  */
 #include <errno.h>
@@ -82,12 +82,13 @@ static void status_vlan(struct status *st, const struct conf_vlan *v) {
         obj_compare(o, "master", val_str(bridge_of(st->conf, v->name)), ifindex_name(st, &d, d.l.master));
 }
 
-static void port_member(struct status *st, struct obj *o, const struct conf_bridge *b, const char *port) {
+/* A port of a bridge or bond: there, up, and its master's. */
+static void port_member(struct status *st, struct obj *o, const char *master, const char *port) {
         struct dev d = dev_get(st, port);
         struct obj *m = obj_add_member(o, "port", port);
 
         obj_compare(m, "present", val_bool(true), dev_present(&d));
-        obj_compare(m, "master", val_str(b->name), ifindex_name(st, &d, d.l.master));
+        obj_compare(m, "master", val_str(master), ifindex_name(st, &d, d.l.master));
         obj_compare(m, "up", val_bool(true), dev_val(&d, val_bool(d.l.flags & IFF_UP)));
 }
 
@@ -113,7 +114,59 @@ static void status_bridge(struct status *st, const struct conf_bridge *b) {
                     dev_val(&d, is_bridge && d.l.br_vlan_filtering >= 0 ? val_bool(d.l.br_vlan_filtering)
                                                                          : val_null()));
         for (size_t p = 0; p < b->n_ports; p++)
-                port_member(st, o, b, b->ports[p]);
+                port_member(st, o, b->name, b->ports[p]);
+}
+
+/* The kernel's words for a bond's options (its values are the configuration's:
+ * include/uapi/linux/if_bonding.h, and src/kinds/bond.c's tables). */
+static const char *xmit_hash_policy_name(int p) {
+        static const char *const names[] = { "layer2", "layer3+4", "layer2+3", "encap2+3", "encap3+4", "vlan+srcmac" };
+        return p >= 0 && (size_t) p < ELEMENTSOF(names) ? names[p] : NULL;
+}
+
+static const char *lacp_rate_name(int r) {
+        return r == 0 ? "slow" : r == 1 ? "fast" : NULL;
+}
+
+/* A value of a bond: null when the device is none (or another kind), unknown when the kernel
+ * did not say (the LACP rate outside 802.3ad). */
+static struct val bond_val(const struct dev *d, bool is_bond, bool known, struct val v) {
+        if (!is_bond || !known) {
+                free(v.s);
+                return dev_val(d, is_bond ? val_unknown() : val_null());
+        }
+        return dev_val(d, v);
+}
+
+static void status_bond(struct status *st, const struct conf_bond *b) {
+        struct dev d = dev_get(st, b->name);
+        bool is_bond = d.r == 0 && streq(d.l.kind, "bond");
+        const struct bond_options *have = &d.l.bond;
+        _cleanup_free_ char *want_mac = b->has_mac ? format_mac(b->mac) : NULL;
+        _cleanup_free_ char *have_mac = d.r == 0 && d.l.has_mac ? format_mac(d.l.mac) : NULL;
+        struct obj *o;
+
+        o = obj_new(st, "bond", b->name, &b->loc);
+        o->unit = unit_instance("hostvirt-bond", b->name, ".service");
+        obj_compare(o, "active_state", val_str("active"), unit_active_state(o->unit));
+        common_items(o, &d, "bond", b->mtu);
+        obj_compare(o, "mac", val_str(want_mac), dev_val(&d, val_str(have_mac)));
+        obj_compare(o, "mode", val_str(bond_mode_name(b->mode)),
+                    bond_val(&d, is_bond, have->mode >= 0 && bond_mode_name(have->mode),
+                             val_str(have->mode >= 0 ? bond_mode_name(have->mode) : NULL)));
+        obj_compare(o, "transmit_hash_policy",
+                    val_str(b->xmit_hash_policy == CONF_UNSET ? NULL : xmit_hash_policy_name(b->xmit_hash_policy)),
+                    bond_val(&d, is_bond, xmit_hash_policy_name(have->xmit_hash_policy) != NULL,
+                             val_str(xmit_hash_policy_name(have->xmit_hash_policy))));
+        obj_compare(o, "lacp_transmit_rate", val_str(b->lacp_rate == CONF_UNSET ? NULL : lacp_rate_name(b->lacp_rate)),
+                    bond_val(&d, is_bond, lacp_rate_name(have->lacp_rate) != NULL,
+                             val_str(lacp_rate_name(have->lacp_rate))));
+        obj_compare(o, "mii_monitor_ms", val_conf_int(b->miimon_ms),
+                    bond_val(&d, is_bond, have->miimon_ms >= 0, val_int(have->miimon_ms)));
+        obj_compare(o, "min_links", val_conf_int(b->min_links),
+                    bond_val(&d, is_bond, have->min_links >= 0, val_int(have->min_links)));
+        for (size_t p = 0; p < b->n_ports; p++)
+                port_member(st, o, b->name, b->ports[p]);
 }
 
 void status_net(struct status *st) {
@@ -121,4 +174,6 @@ void status_net(struct status *st) {
                 status_vlan(st, CONF_AT(st->conf, VLAN, conf_vlan, i));
         for (size_t i = 0; i < CONF_N(st->conf, BRIDGE); i++)
                 status_bridge(st, CONF_AT(st->conf, BRIDGE, conf_bridge, i));
+        for (size_t i = 0; i < CONF_N(st->conf, BOND); i++)
+                status_bond(st, CONF_AT(st->conf, BOND, conf_bond, i));
 }

@@ -38,7 +38,8 @@ static const char *kind_title(const char *kind) {
                 const char *kind, *title;
         } titles[] = {
                 { "sriov", "SR-IOV" },     { "hugepages", "Hugepages" }, { "vlan", "VLAN" },
-                { "bridge", "Bridge" },    { "libvirt", "Libvirt" },     { "generator", "Generator" },
+                { "bridge", "Bridge" },    { "bond", "Bond" },           { "libvirt", "Libvirt" },
+                { "generator", "Generator" },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(titles); i++)

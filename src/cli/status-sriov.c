@@ -11,7 +11,7 @@
 #include "sysfs.h"
 #include "util.h"
 #include "vf-mac.h"
-#include "vf-netlink.h"
+#include "vfinfo.h"
 
 /* What the PF looks like now. */
 struct pf_now {

@@ -8,7 +8,7 @@
  * obj: a kind and name, the unit that sets it up, and a list of compared
  * settings, each with the value the configuration asks for, the value read
  * from the host, and a verdict.  Objects may have members (the VFs of a PF,
- * the NUMA nodes of a page size, the ports of a bridge) of the same shape.
+ * the NUMA nodes of a page size, the ports of a bridge or bond) of the same shape.
  * The renderers (status-render.c) print that model as text or JSON; the
  * JSON shape is documented in hostvirt(8).
  */
@@ -51,7 +51,7 @@ struct item {
 };
 
 struct obj {
-        const char *kind;       /* "sriov", "vf", "hugepages", "node", "vlan", "bridge", "port", "libvirt", "generator" */
+        const char *kind;       /* "sriov", "vf", "hugepages", "node", "vlan", "bridge", "bond", "port", "libvirt", "generator" */
         char *name;
         const char *file;       /* where it is configured (points into struct conf), or NULL */
         unsigned line;
@@ -99,7 +99,7 @@ struct item *obj_find_item(const struct obj *o, const char *key);
 /* Collectors, in the order of the output. */
 void status_sriov(struct status *st);           /* [SR-IOV] and their VFs */
 void status_hugepages(struct status *st);       /* [Hugepages] and their NUMA nodes */
-void status_net(struct status *st);             /* [VLAN], [Bridge] and its ports */
+void status_net(struct status *st);             /* [VLAN], [Bridge] and [Bond], with their ports */
 void status_libvirt(struct status *st);         /* [Libvirt] drop-ins, then the generator's output */
 
 /* Computes the states of every object from its items and members. */

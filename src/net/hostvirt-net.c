@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * hostvirt-net start|stop vlan|bridge NAME
+ * hostvirt-net start|stop vlan|bridge|bond NAME
  *
- * The helper of hostvirt-vlan@.service and hostvirt-bridge@.service: sets
- * up a [VLAN NAME] or [Bridge NAME] of the configuration over rtnetlink, or
- * undoes that.  Never forks, never runs ip(8).
+ * The helper of hostvirt-vlan@.service, hostvirt-bridge@.service and
+ * hostvirt-bond@.service: sets up a [VLAN NAME], [Bridge NAME] or [Bond NAME]
+ * of the configuration over rtnetlink, or undoes that (netdev.h).  Never
+ * forks, never runs ip(8).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,8 +15,28 @@
 #include "model.h"
 #include "log.h"
 #include "net.h"
+#include "netdev.h"
 #include "netlink.h"
 #include "util.h"
+
+/* The kinds of device, by the word of the command line. */
+static const struct net_kind {
+        const char *word;               /* "vlan" */
+        const char *type;               /* the section type, "VLAN" */
+        const struct kind *kind;
+        const struct netdev_ops *ops;
+} net_kinds[] = {
+        { "vlan", "VLAN", &kind_vlan, &vlan_ops },
+        { "bridge", "Bridge", &kind_bridge, &bridge_ops },
+        { "bond", "Bond", &kind_bond, &bond_ops },
+};
+
+static const struct net_kind *net_kind(const char *word) {
+        for (size_t i = 0; i < ELEMENTSOF(net_kinds); i++)
+                if (streq(net_kinds[i].word, word))
+                        return &net_kinds[i];
+        return NULL;
+}
 
 static void conf_freep(struct conf **c) {
         if (*c)
@@ -23,13 +44,13 @@ static void conf_freep(struct conf **c) {
 }
 
 static void help(FILE *f) {
-        fputs("Usage: hostvirt-net start|stop vlan|bridge NAME\n"
+        fputs("Usage: hostvirt-net start|stop vlan|bridge|bond NAME\n"
               "\n"
-              "Sets up (start) or tears down (stop) the [VLAN NAME] or [Bridge NAME]\n"
-              "of the hostvirt configuration.  See hostvirt.conf(5).\n"
+              "Sets up (start) or tears down (stop) the [VLAN NAME], [Bridge NAME] or\n"
+              "[Bond NAME] of the hostvirt configuration.  See hostvirt.conf(5).\n"
               "\n"
-              "Exit status: 0 done, 1 failed, 2 usage error, 6 no valid [VLAN NAME] or\n"
-              "[Bridge NAME] section; see hostvirt(8), HELPERS.\n",
+              "Exit status: 0 done, 1 failed, 2 usage error, 6 no valid [VLAN NAME],\n"
+              "[Bridge NAME] or [Bond NAME] section; see hostvirt(8), HELPERS.\n",
               f);
 }
 
@@ -39,45 +60,41 @@ static int usage_error(void) {
 }
 
 /* Only this section matters (helper.h); 0, HELPER_EXIT_NOT_CONFIGURED or a negative errno. */
-static int start(bool is_vlan, const char *name) {
+static int start(const struct net_kind *k, const char *name) {
         _cleanup_(conf_freep) struct conf *c = NULL;
         _cleanup_nl_ struct nl *nl = NULL;
-        const struct conf_vlan *v = NULL;
-        const struct conf_bridge *b = NULL;
+        const void *obj;
         int r;
 
         r = helper_conf_load(&c);
         if (r > 0)
                 return r;
-        if (is_vlan)
-                v = conf_find_vlan(c, name);
-        else
-                b = conf_find_bridge(c, name);
-        r = helper_conf_section(c, is_vlan ? "VLAN" : "Bridge", name, v || b);
+        obj = conf_find(c, k->kind, name);
+        r = helper_conf_section(c, k->type, name, obj != NULL);
         if (r > 0)
                 return r;
 
         r = nl_open(&nl);
         if (r < 0)
                 return log_error_errno(r, "Failed to open an rtnetlink socket: %m");
-        r = is_vlan ? vlan_start(nl, c, v) : bridge_start(nl, b);
+        r = netdev_start(nl, c, k->ops, obj);
         return r < 0 ? r : 0;
 }
 
 /* 0 or a negative errno (logged). */
-static int stop(bool is_vlan, const char *name) {
+static int stop(const struct net_kind *k, const char *name) {
         _cleanup_nl_ struct nl *nl = NULL;
         int r;
 
         r = nl_open(&nl);
         if (r < 0)
                 return log_error_errno(r, "Failed to open an rtnetlink socket: %m");
-        r = is_vlan ? vlan_stop(nl, name) : bridge_stop(nl, name);
+        r = netdev_stop(nl, k->ops, name);
         return r < 0 ? r : 0;
 }
 
 int main(int argc, char *argv[]) {
-        bool is_vlan;
+        const struct net_kind *k;
         const char *name;
 
         log_setup("hostvirt-net", LOG_TARGET_STDERR);
@@ -90,9 +107,9 @@ int main(int argc, char *argv[]) {
                 return usage_error();
         if (!streq(argv[1], "start") && !streq(argv[1], "stop"))
                 return usage_error();
-        if (!streq(argv[2], "vlan") && !streq(argv[2], "bridge"))
+        k = net_kind(argv[2]);
+        if (!k)
                 return usage_error();
-        is_vlan = streq(argv[2], "vlan");
         name = argv[3];
         /* The name becomes a file name under /run/hostvirt/net: refuse what the kernel would. */
         if (!ifname_valid(name)) {
@@ -100,5 +117,5 @@ int main(int argc, char *argv[]) {
                 return HELPER_EXIT_USAGE;
         }
 
-        return helper_exit_status(streq(argv[1], "start") ? start(is_vlan, name) : stop(is_vlan, name));
+        return helper_exit_status(streq(argv[1], "start") ? start(k, name) : stop(k, name));
 }

@@ -2,9 +2,10 @@
 #pragma once
 
 /*
- * hostvirt-net: sets up and tears down the [VLAN X] and [Bridge X] objects
- * of the configuration, for hostvirt-vlan@X.service and
- * hostvirt-bridge@X.service.
+ * hostvirt-net: sets up and tears down the [VLAN X], [Bridge X] and [Bond X]
+ * objects of the configuration, for hostvirt-vlan@X.service,
+ * hostvirt-bridge@X.service and hostvirt-bond@X.service, in one transaction
+ * that all three share (netdev.h).
  *
  * start is idempotent: an existing device of the right kind is adopted and
  * its settings fixed; a device of the same name but another kind (or a VLAN
@@ -16,12 +17,6 @@
  */
 
 #include "model.h"
-#include "netlink.h"
-
-int vlan_start(struct nl *nl, const struct conf *c, const struct conf_vlan *v);
-int vlan_stop(struct nl *nl, const char *name);
-int bridge_start(struct nl *nl, const struct conf_bridge *b);
-int bridge_stop(struct nl *nl, const char *name);
 
 /* The bridge whose Ports= lists the VLAN (Bridge= puts it there too), or NULL. */
 const struct conf_bridge *vlan_bridge(const struct conf *c, const struct conf_vlan *v);

@@ -37,16 +37,22 @@ static char *state_path(const char *name) {
         return xasprintf("%s%s/%s", root_dir(), STATE_DIR, name);
 }
 
-void state_add_port(struct net_state *s, const char *name, bool enslaved, bool up) {
-        s->ports = xrealloc(s->ports, (s->n_ports + 1) * sizeof(*s->ports));
-        s->ports[s->n_ports++] = (struct state_port) { xstrdup(name), enslaved, up };
-}
-
 struct state_port *state_find_port(const struct net_state *s, const char *name) {
         for (size_t i = 0; i < s->n_ports; i++)
                 if (streq(s->ports[i].name, name))
                         return &s->ports[i];
         return NULL;
+}
+
+struct state_port *state_port(struct net_state *s, const char *name) {
+        struct state_port *p = state_find_port(s, name);
+
+        if (p)
+                return p;
+        s->ports = xrealloc(s->ports, (s->n_ports + 1) * sizeof(*s->ports));
+        p = &s->ports[s->n_ports++];
+        *p = (struct state_port) { .name = xstrdup(name) };
+        return p;
 }
 
 void state_done(struct net_state *s) {
@@ -73,27 +79,31 @@ static int parse_line(struct net_state *s, char *line) {
                 if (parse_uint(value, INT32_MAX, &u) < 0)
                         return -EBADMSG;
                 s->ifindex = (int) u;
-        } else if (streq(line, "created") || streq(line, "up")) {
+        } else if (streq(line, "created") || streq(line, "up") || streq(line, "down")) {
                 b = parse_boolean(value);
                 if (b < 0)
                         return -EBADMSG;
                 if (streq(line, "created"))
                         s->created = b;
-                else
+                else if (streq(line, "up"))
                         s->up = b;
+                else
+                        s->down = b;
         } else if (streq(line, "port")) {
                 _cleanup_(strv_freep) char **words = split_words(value, NULL);
-                bool enslaved = false, up = false;
+                struct state_port *p;
 
                 if (!words || !words[0] || !ifname_valid(words[0]))
                         return -EBADMSG;
+                p = state_port(s, words[0]);
                 for (char **w = words + 1; *w; w++) {
                         if (streq(*w, "enslaved"))
-                                enslaved = true;
+                                p->enslaved = true;
                         else if (streq(*w, "up"))
-                                up = true;
+                                p->up = true;
+                        else if (streq(*w, "down"))
+                                p->down = true;
                 }
-                state_add_port(s, words[0], enslaved, up);
         }
         /* Unknown keys come from a newer version: ignore them. */
         return 0;
@@ -133,9 +143,11 @@ static void state_format(FILE *f, const char *name, const struct net_state *s) {
         fprintf(f, "# hostvirt-net: what \"hostvirt-net stop %s %s\" undoes\n", s->kind, name);
         fprintf(f, "kind=%s\nifindex=%d\ncreated=%s\nup=%s\n", s->kind, s->ifindex,
                 s->created ? "yes" : "no", s->up ? "yes" : "no");
+        if (s->down)
+                fputs("down=yes\n", f);
         for (size_t i = 0; i < s->n_ports; i++)
-                fprintf(f, "port=%s%s%s\n", s->ports[i].name,
-                        s->ports[i].enslaved ? " enslaved" : "", s->ports[i].up ? " up" : "");
+                fprintf(f, "port=%s%s%s%s\n", s->ports[i].name, s->ports[i].enslaved ? " enslaved" : "",
+                        s->ports[i].up ? " up" : "", s->ports[i].down ? " down" : "");
 }
 
 /* Written to a temporary file and renamed: a reader sees the old or the new, never half. */

@@ -34,14 +34,24 @@ Bridge = br20
 
 [Bridge br20]
 Ports = eth2
+
+# a VLAN on a bond that hostvirt makes, which is not there yet: no warning
+[Bond bond0]
+Ports = eth3 eth4
+Mode = 802.3ad
+
+[VLAN vlan30]
+Link = bond0
+Id = 30
 EOF
 mkpf "$R" eno4 0000:03:00.0 0 8 1 1
-mkdir -p "$R/sys/bus/pci/drivers/vfio-pci" "$R/sys/class/net/eth1" "$R/sys/class/net/eth2"
+mkdir -p "$R/sys/bus/pci/drivers/vfio-pci" "$R/sys/class/net/eth1" "$R/sys/class/net/eth2" \
+        "$R/sys/class/net/eth3" "$R/sys/class/net/eth4"
 mkpool "$R" 1048576 - 0 0; mkpool "$R" 1048576 0 0 0; mkpool "$R" 1048576 1 0 0
 run "$R"
 expect clean-exit "$rc" 0
 expect clean-stderr "$err" ""
-expect clean-summary "$out" "1 file, 4 valid sections, 0 errors, 0 warnings"
+expect clean-summary "$out" "1 file, 6 valid sections, 0 errors, 0 warnings"
 run "$R" --quiet
 expect clean-quiet "$rc:$out:$err" "0::"
 
@@ -79,6 +89,9 @@ Id = 20
 
 [Bridge br0]
 Ports = vlan20 eth8 eth0
+
+[Bond bond1]
+Ports = eno4 eth9
 EOF
 # eno4 on NUMA node 1 with room for 4 VFs; eth0 a NIC without SR-IOV; one NUMA node (0)
 mkpf "$R" eno4 0000:03:00.0 0 4 1 1
@@ -88,7 +101,7 @@ ln -s ../../../0000:00:02.0 "$R/sys/devices/pci0000:00/0000:00:02.0/net/eth0/dev
 mkpool "$R" 2048 - 0 0; mkpool "$R" 2048 0 0 0
 run "$R"
 expect host-exit "$rc" 1
-expect host-summary "$out" "1 file, 9 valid sections, 5 errors, 7 warnings"
+expect host-summary "$out" "1 file, 10 valid sections, 5 errors, 8 warnings"
 expect host-messages "$err" "\
 /etc/hostvirt/10-host.conf:14: error: [VF eno5:0]: there is no valid [SR-IOV] section for this PF, ignoring section
 /etc/hostvirt/10-host.conf:1: warning: [SR-IOV eno4]: Driver=vfio-pci is not loaded on this host now (no /sys/bus/pci/drivers/vfio-pci; load its module at boot, e.g. in /etc/modules-load.d/)
@@ -101,7 +114,8 @@ expect host-messages "$err" "\
 /etc/hostvirt/10-host.conf:20: error: [Hugepages 2M]: NodePages= names NUMA node 3, which this host does not have
 /etc/hostvirt/10-host.conf:23: error: [Hugepages 64kB]: this host's kernel has no 64kB pages (see /sys/kernel/mm/hugepages/)
 /etc/hostvirt/10-host.conf:26: warning: [VLAN vlan20]: Link=eth7 is neither declared nor an interface on this host now
-/etc/hostvirt/10-host.conf:30: warning: [Bridge br0]: port eth8 is neither declared nor an interface on this host now"
+/etc/hostvirt/10-host.conf:30: warning: [Bridge br0]: port eth8 is neither declared nor an interface on this host now
+/etc/hostvirt/10-host.conf:33: warning: [Bond bond1]: port eth9 is neither declared nor an interface on this host now"
 run "$R" --quiet
 expect host-quiet "$rc:$out:$err" "1::"
 
@@ -111,7 +125,7 @@ mkdir -p "$R/sys/bus/pci/drivers/vfio-pci"
 run "$R" /etc/hostvirt/20-ok.conf
 expect file-arg "$rc:$out:$err" "0:1 file, 1 valid section, 0 errors, 0 warnings:"
 rc=0; out=$(cd "$R/etc/hostvirt" && HOSTVIRT_ROOT=$R "$BIN" check 20-ok.conf 10-host.conf 2>/dev/null) || rc=$?
-expect relative-file-args "$rc:$out" "1:2 files, 9 valid sections, 5 errors, 6 warnings"
+expect relative-file-args "$rc:$out" "1:2 files, 10 valid sections, 5 errors, 7 warnings"
 run "$R" /etc/hostvirt/none.conf
 expect missing-file "$rc:$err" "1:/etc/hostvirt/none.conf: error: cannot open: No such file or directory"
 finish

@@ -166,6 +166,16 @@ MTU = 1400
 [VLAN vlan30]
 Link = eth2
 Id = 30
+
+[Bond bond0]
+Ports = eth4 eth5
+Mode = 802.3ad
+LACPTransmitRate = fast
+MIIMonitorSec = 100ms
+MTU = 1400
+
+[Bond bond1]
+Mode = active-backup
 EOF
 mkdir -p "$R/run/systemd/generator"
 net_status() {
@@ -176,6 +186,10 @@ net_status() {
                 ip link set eth2 master br20 up
                 # a device of the wrong kind where the VLAN should be
                 ip link add vlan30 type veth peer name vlan30p
+                # (no bonding here: bond0 is missing; its port eth4 is there, in no bond)
+                ip link add eth4 type veth peer name eth4p
+                # a bridge where a bond should be
+                ip link add bond1 type bridge
                 exec "$0" status --json' "$BIN" > "$R.json" 2>"$R.err" || rc=$?
 }
 rc=0; net_status
@@ -187,6 +201,15 @@ expect bridge-ports "$(pyq "$R.json" '[(x["name"], x["state"], s(x, "master")["a
         "[('eth2', 'ok', 'br20'), ('eth3', 'drift', None)]"
 expect vlan-wrong-kind "$(pyq "$R.json" '[(k, v["actual"], v["state"]) for k, v in o("vlan", "vlan30")["settings"].items() if k in ("present", "kind", "id", "link")]')" \
         "[('present', True, 'ok'), ('kind', 'veth', 'drift'), ('link', 'vlan30p', 'drift'), ('id', None, 'drift')]"
+expect bond-settings "$(pyq "$R.json" '[(k, v["desired"], v["actual"], v["state"]) for k, v in o("bond", "bond0")["settings"].items() if k != "active_state"]')" \
+        "[('present', True, False, 'drift'), ('kind', 'bond', None, 'drift'), ('up', True, None, 'drift'), ('mtu', 1400, None, 'drift'), ('mac', None, None, 'info'), ('mode', '802.3ad', None, 'drift'), ('transmit_hash_policy', None, None, 'info'), ('lacp_transmit_rate', 'fast', None, 'drift'), ('mii_monitor_ms', 100, None, 'drift'), ('min_links', None, None, 'info')]"
+expect bond-ports "$(pyq "$R.json" '[(x["name"], s(x, "present")["actual"], s(x, "master")["actual"], x["state"]) for x in o("bond", "bond0")["members"]]')" \
+        "[('eth4', True, None, 'drift'), ('eth5', False, None, 'drift')]"
+expect bond-wrong-kind "$(pyq "$R.json" '[(k, v["actual"], v["state"]) for k, v in o("bond", "bond1")["settings"].items() if k in ("present", "kind", "mode")]')" \
+        "[('present', True, 'ok'), ('kind', 'bridge', 'drift'), ('mode', None, 'drift')]"
+expect bond-unit "$(pyq "$R.json" 'o("bond", "bond0")["unit"]')" "hostvirt-bond@bond0.service"
+expect objects-order "$(pyq "$R.json" '[x["kind"] for x in d["objects"] if x["kind"] in ("vlan", "bridge", "bond")]')" \
+        "['vlan', 'bridge', 'bond', 'bond']"
 
 # --- this machine's own sysfs and mount table: hugetlbfs mounted in a private mount namespace
 # (HOSTVIRT_ROOT links to the real /sys and /proc, so only the configuration is made up)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * The VF list parser `hostvirt status` reads per-VF settings with (the VF
- * helper's, src/vf/vf-netlink.c), on messages laid out as the kernel does.
+ * The VF list parser `hostvirt status` reads per-VF settings with (the netlink
+ * library's, src/netlink/vfinfo.c, which the VF helper reads with too), on
+ * messages laid out as the kernel does.
  *
  * This machine has no SR-IOV device, so no kernel here answers with an
  * IFLA_VFINFO_LIST: the answers are built with libmnl the way the kernel's
@@ -17,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vf-netlink.h"
+#include "vfinfo.h"
 
 static unsigned failures;
 

@@ -14,7 +14,8 @@ import sys
 STATES = {"ok", "drift", "unknown"}
 SETTING_STATES = STATES | {"info"}
 STRINGS = {"load_state", "active_state", "pci_address", "netdev", "driver", "kind", "link", "master", "mount", "mac",
-           "vlan_protocol", "protocol", "link_state", "dropin", "output"}
+           "vlan_protocol", "protocol", "link_state", "dropin", "output", "mode", "transmit_hash_policy",
+           "lacp_transmit_rate"}
 BOOLEANS = {"present", "supported", "autoprobe", "up", "trust", "spoof_check", "stp", "vlan_filtering"}
 ENUMS = {
     "vlan_protocol": {"802.1Q", "802.1ad"},
@@ -22,6 +23,9 @@ ENUMS = {
     "link_state": {"auto", "enable", "disable"},
     "dropin": {"current", "outdated", "absent"},
     "output": {"current", "outdated"},
+    "mode": {"balance-rr", "active-backup", "balance-xor", "broadcast", "802.3ad", "balance-tlb", "balance-alb"},
+    "transmit_hash_policy": {"layer2", "layer3+4", "layer2+3", "encap2+3", "encap3+4", "vlan+srcmac"},
+    "lacp_transmit_rate": {"slow", "fast"},
 }
 PCI_VF_SETTINGS = ["present", "pci_address", "netdev", "driver"]
 
@@ -99,7 +103,7 @@ def check_object(where, obj, kinds, expected_kinds, top):
         if check_keys(where + ".source", src, ["file", "line"]):
             if not isinstance(src["file"], str) or not isinstance(src["line"], int) or src["line"] < 1:
                 problem(where, f"bad source {src!r}")
-    elif kind in ("sriov", "hugepages", "vlan", "bridge"):
+    elif kind in ("sriov", "hugepages", "vlan", "bridge", "bond"):
         problem(where, "a configured object without source")
     if obj["unit"] is not None and not isinstance(obj["unit"], str):
         problem(where, "unit is neither null nor a string")
@@ -159,7 +163,7 @@ def main():
             for k in ("errors", "warnings"):
                 if not isinstance(c[k], int) or isinstance(c[k], bool) or c[k] < 0:
                     problem("config", f"{k} is not a count")
-        top_kinds = ["sriov", "hugepages", "vlan", "bridge", "libvirt", "generator"]
+        top_kinds = ["sriov", "hugepages", "vlan", "bridge", "bond", "libvirt", "generator"]
         order = []
         states = []
         for i, obj in enumerate(d["objects"]):

@@ -130,12 +130,16 @@ hv start bridge
 expect usage-status "$HV_RC" 2
 hv restart bridge br9
 expect usage-verb "$HV_RC" 2
-hv start bond br9
+hv start team br9
 expect usage-kind "$HV_RC" 2
+hv start bond br9
+expect bond-no-section "$HV_RC" 6
+expect_out bond-no-section-says "br9: no valid [Bond br9] section in the configuration (see 'hostvirt check')."
 hv start bridge 'a/b'
 expect bad-name-status "$HV_RC" 2
 hv --help
 expect usage-help "$HV_RC" 0
-expect_out usage-help-exit-status "6 no valid [VLAN NAME] or"
+expect_out usage-help-exit-status "6 no valid [VLAN NAME],"
+expect_out usage-help-kinds "start|stop vlan|bridge|bond NAME"
 
 finish

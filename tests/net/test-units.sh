@@ -1,12 +1,12 @@
 #!/bin/bash
-# The templates hostvirt-vlan@.service and hostvirt-bridge@.service: they
+# The templates hostvirt-vlan@.service, hostvirt-bridge@.service and hostvirt-bond@.service: they
 # load (systemd-analyze verify), and their sandbox keeps what the helper needs
 # (their exposure score is tests/units/security.sh's).  Whether the sandbox still lets the helper do its work is shown
 # by a real systemd (the integration and VM suites), not here.
 source "$SRCDIR/tests/lib/common.sh"
 d=$(mktempdir)
 
-for kind in vlan bridge; do
+for kind in vlan bridge bond; do
         u=hostvirt-$kind@.service
         cp "$UNITS_BUILD_DIR/test-$u" "$d/$u"
         check "$kind-verify" bash -c "cd '$d' && SYSTEMD_UNIT_PATH='$d:' systemd-analyze verify --man=no hostvirt-$kind@x.service"

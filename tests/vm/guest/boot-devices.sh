@@ -12,4 +12,7 @@ modprobe dummy numdummies=0 || rc=1
 ip link add hvtrunk0 type dummy && ip link set hvtrunk0 up || rc=1
 ip link add hvdummy1 type dummy && ip link set hvdummy1 up || rc=1
 ip link add hvprebr0 type bridge && ip link set hvprebr0 up || rc=1
+# the ports of [Bond bond0]: one up, one down
+ip link add hvbp0 type dummy && ip link set hvbp0 up || rc=1
+ip link add hvbp1 type dummy || rc=1
 exit $rc

@@ -536,6 +536,215 @@ if group net; then
         fi
 fi
 
+# ------------------------------------------------------------------ bonds
+
+# battr NAME [BOND]: /sys/class/net/BOND/bonding/NAME, its first word ("802.3ad 4" -> 802.3ad)
+battr() { cut -d' ' -f1 "/sys/class/net/${2:-bond0}/bonding/$1" 2>/dev/null || echo "no $1"; }
+# bond_opts BOND: mode, miimon, lacp_rate, xmit_hash_policy, min_links as sysfs shows them
+bond_opts() { echo "$(battr mode "$1") $(battr miimon "$1") $(battr lacp_rate "$1") $(battr xmit_hash_policy "$1") $(battr min_links "$1")"; }
+# the same as rtnetlink reports them (ip -d: IFLA_INFO_DATA, which is what hostvirt reads)
+bond_opts_nl() { ip -d -j link show "$1" | jq -r '.[0].linkinfo.info_data | [.mode, .miimon, .ad_lacp_rate, .xmit_hash_policy, .min_links] | map(tostring) | join(" ")'; }
+# port_states PORT...: "PORT MASTER UP|DOWN MTU MAC" each
+port_states() {
+        local p
+        for p in "$@"; do
+                ip -j link show "$p" | jq -r '.[0] | [.ifname, (.master // "-"), (if (.flags | index("UP")) then "UP" else "DOWN" end), .mtu, .address] | map(tostring) | join(" ")'
+        done | tr '\n' ' '
+}
+# master_is DEV MASTER
+master_is() { local m; m=$(ip -j link show "$1" | jq -r '.[0].master // "-"'); [ "$m" = "$2" ] || { echo "$1 master $m, not $2"; return 1; }; }
+# links_snapshot: every link with what start may change (for "nothing changed")
+links_snapshot() {
+        ip -d -j link show | jq -cS '[.[] | {ifname, mtu, up: any(.flags[]; . == "UP"), address, master,
+                kind: .linkinfo.info_kind, mode: .linkinfo.info_data.mode}] | sort_by(.ifname)'
+}
+
+# The bond half of the faults suite's kill test (tests/faults/faults.sh does it for a bridge;
+# bonding is in this kernel only): hostvirt-net killed before each of its rtnetlink requests
+# in turn, then started again, must leave what an uninterrupted start leaves (the bond, its
+# ports and the record); stop, after that start or right after the killed one, must give the
+# ports back as they were (one up, one down).  A private HOSTVIRT_ROOT; the guest's own devices.
+bond_sig() { echo "$(bond_opts hvkbond) $(ip -j link show hvkbond | jq -r '.[0] | [.mtu, .address, (if (.flags | index("UP")) then "UP" else "DOWN" end)] | map(tostring) | join(" ")') $(port_states hvkp0 hvkp1)"; }
+bond_record() { grep -v '^ifindex=' "$1/run/hostvirt/net/hvkbond"
+        [ "$(sed -n 's/^ifindex=//p' "$1/run/hostvirt/net/hvkbond")" = "$(cat /sys/class/net/hvkbond/ifindex)" ] && echo "ifindex ok"; }
+bond_kill_test() {
+        local r=/run/hvkillb net=$HELPERDIR/hostvirt-net n k pid ref refrec pristine ok=0
+        rm -rf "$r"; mkdir -p "$r/etc/hostvirt"
+        printf '[Bond hvkbond]\nPorts = hvkp0 hvkp1\nMode = 802.3ad\nMIIMonitorSec = 100ms\nLACPTransmitRate = fast\nMTU = 1300\nMACAddress = 02:00:00:00:b0:0b\n' \
+                > "$r/etc/hostvirt/kill.conf"
+        ip link del hvkp0 2>/dev/null; ip link del hvkp1 2>/dev/null
+        ip link add hvkp0 type dummy && ip link set hvkp0 up && ip link add hvkp1 type dummy || return 1
+        udevadm settle   # udev's MACAddressPolicy= gives the new ports their addresses
+        pristine=$(port_states hvkp0 hvkp1)
+        HOSTVIRT_ROOT=$r LD_PRELOAD=$SHIM FAULT_LOG=$r/log "$net" start bond hvkbond || { echo "reference start failed"; return 1; }
+        ref=$(bond_sig); refrec=$(bond_record "$r")
+        n=$(grep -c '^netlink=' "$r/log")
+        HOSTVIRT_ROOT=$r "$net" stop bond hvkbond
+        ! ip link show hvkbond >/dev/null 2>&1 || { echo "reference stop left hvkbond"; return 1; }
+        [ "$(port_states hvkp0 hvkp1)" = "$pristine" ] || { echo "reference stop left the ports $(port_states hvkp0 hvkp1), not $pristine"; return 1; }
+        [ "$n" -gt 5 ] || { echo "only $n rtnetlink requests"; return 1; }
+        for k in $(seq 1 "$n"); do
+                for then in start stop; do
+                        rm -f "$r/blocked"
+                        HOSTVIRT_ROOT=$r LD_PRELOAD=$SHIM FAULT_SENDTO_NTH=$k FAULT_BLOCK=$r/blocked "$net" start bond hvkbond &
+                        pid=$!
+                        for _ in $(seq 500); do [ -e "$r/blocked" ] && break; kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+                        kill -9 "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+                        [ -e "$r/blocked" ] || { echo "request $k: never reached"; return 1; }
+                        if [ $then = start ]; then
+                                HOSTVIRT_ROOT=$r "$net" start bond hvkbond || { echo "request $k: the second start failed"; return 1; }
+                                [ "$(bond_sig)" = "$ref" ] || { echo "request $k: $(bond_sig), not $ref"; return 1; }
+                                [ "$(bond_record "$r")" = "$refrec" ] || { echo "request $k: record $(bond_record "$r" | tr '\n' ' '), not $(echo "$refrec" | tr '\n' ' ')"; return 1; }
+                        fi
+                        HOSTVIRT_ROOT=$r "$net" stop bond hvkbond || { echo "request $k: stop (after $then) failed"; return 1; }
+                        ! ip link show hvkbond >/dev/null 2>&1 || { echo "request $k: stop (after $then) left hvkbond"; return 1; }
+                        [ "$(port_states hvkp0 hvkp1)" = "$pristine" ] || { echo "request $k: stop (after $then) left the ports $(port_states hvkp0 hvkp1), not $pristine"; return 1; }
+                        [ ! -e "$r/run/hostvirt/net/hvkbond" ] || { echo "request $k: stop (after $then) left the record"; return 1; }
+                done
+                ok=$((ok + 1))
+        done
+        ip link del hvkp0; ip link del hvkp1
+        echo "killed before each of $n requests: $ok converged, and stop gave the ports back, after a second start or right after the kill ($ref)"
+}
+
+if group bond; then
+        if ! have_template hostvirt-bond@.service; then
+                for c in units-active options options-netlink ports vlan-on-bond before-network-pre nm-unmanaged status record start-again-idempotent stop stop-vlan-follows start adopt adopt-stop port-in-other-bond killed-converges; do
+                        skip bond.$c "$UNITDIR/hostvirt-bond@.service is not installed"
+                done
+        else
+                u=hostvirt-bond@bond0.service
+                link_json bond0; link_json hvbp0; link_json hvbp1; link_json hvbvlan30; cat /run/hostvirt/net/bond0
+                check bond.units-active bash -c "systemctl is-active $u hostvirt-vlan@hvbvlan30.service hostvirt-bridge@hvbr30.service"
+                # every option as the kernel shows it in sysfs, and as rtnetlink reports it
+                check bond.options eq "bond0 mode/miimon/lacp_rate/xmit_hash_policy/min_links (sysfs)" "802.3ad 100 fast layer3+4 1" "$(bond_opts bond0)"
+                check bond.options-netlink eq "bond0 mode/miimon/lacp_rate/xmit_hash_policy/min_links (ip -d)" "802.3ad 100 fast layer3+4 1" "$(bond_opts_nl bond0)"
+                check bond.device eq "bond0 kind/mtu/mac/up" "bond 1400 02:00:00:00:b0:01 UP" \
+                        "$(link_json bond0 | jq -r '[.linkinfo.info_kind, .mtu, .address, (if (.flags | index("UP")) then "UP" else "DOWN" end)] | map(tostring) | join(" ")')"
+                check bond.ports eq "bond0 slaves (sysfs)" "hvbp0 hvbp1" "$(cat /sys/class/net/bond0/bonding/slaves)"
+                # both ports up in the bond (hvbp1 was down: set up as it joined), with the bond's MTU
+                check bond.ports-state bash -c "o=\$($(declare -f port_states); port_states hvbp0 hvbp1); echo \"\$o\"; [[ \$o == 'hvbp0 bond0 UP 1400 '*' hvbp1 bond0 UP 1400 '* ]]"
+                check bond.vlan-on-bond eq "hvbvlan30 kind/id/parent/mtu/master/up" "vlan 30 bond0 1400 hvbr30 UP" \
+                        "$(link_json hvbvlan30 | jq -r '[.linkinfo.info_kind, .linkinfo.info_data.id, .link, .mtu, .master, (if (.flags | index("UP")) then "UP" else "DOWN" end)] | map(tostring) | join(" ")')"
+                check bond.before-network-pre active_before $u network-pre.target
+                check bond.vlan-after-bond prop_has hostvirt-vlan@hvbvlan30.service After $u
+                check bond.nm-unmanaged bash -c "udevadm info -q property /sys/class/net/bond0 | grep -x NM_UNMANAGED=1"
+                hostvirt status --json > "$out/status.json"
+                jq -c '.objects[] | select(.kind == "bond")' "$out/status.json"
+                check bond.status eq "[Bond bond0] in hostvirt status: name, state, ports" '["bond0","ok",["hvbp0=ok","hvbp1=ok"]]' \
+                        "$(jq -c '.objects[] | select(.kind == "bond") | [.name, .state, [.members[] | .name + "=" + .state]]' "$out/status.json")"
+                check bond.record eq "bond0 record" "kind=bond created=yes up=no port=hvbp0 enslaved down port=hvbp1 enslaved up" \
+                        "$(grep -v -e '^#' -e '^ifindex=' /run/hostvirt/net/bond0 | tr '\n' ' ' | sed 's/ $//')"
+
+                # the helper again, the unit still active: nothing changes (adopts its own bond)
+                check bond.start-again-idempotent bash -c "
+                        $(declare -f links_snapshot)
+                        b=\$(links_snapshot); rec=\$(cat /run/hostvirt/net/bond0)
+                        $HELPERDIR/hostvirt-net start bond bond0 2>&1 | tail -n 1
+                        [ \"\$(links_snapshot)\" = \"\$b\" ] || { echo 'links changed'; exit 1; }
+                        [ \"\$(cat /run/hostvirt/net/bond0)\" = \"\$rec\" ] || { echo 'record changed'; exit 1; }"
+
+                # stop: the bond goes, the ports come back as they were (hvbp0 up, hvbp1 down, their
+                # own MTU and address); the VLAN on it goes with it (bound to its device), the bridge stays
+                perm0=$(cat /sys/class/net/hvbp0/bonding_slave/perm_hwaddr); perm1=$(cat /sys/class/net/hvbp1/bonding_slave/perm_hwaddr)
+                check bond.stop bash -c "
+                        $(declare -f port_states)
+                        systemctl stop $u || exit 1
+                        ! ip link show bond0 2>/dev/null || { echo 'bond0 left'; exit 1; }
+                        [ ! -e /run/hostvirt/net/bond0 ] || { echo 'record left'; exit 1; }
+                        o=\$(port_states hvbp0 hvbp1); echo \"\$o\"
+                        [ \"\$o\" = 'hvbp0 - UP 1500 $perm0 hvbp1 - DOWN 1500 $perm1 ' ]"
+                check bond.stop-vlan-follows bash -c "
+                        $(declare -f wait_until is_inactive)
+                        wait_until 20 is_inactive hostvirt-vlan@hvbvlan30.service || exit 1
+                        ! ip link show hvbvlan30 2>/dev/null || { echo 'hvbvlan30 left'; exit 1; }
+                        ip link show hvbr30 > /dev/null && [ ! -e /run/hostvirt/net/hvbvlan30 ] && echo 'hvbvlan30 gone with bond0, hvbr30 kept'"
+                # start again: the bond, then its VLAN (started by the bond's device) rejoins the bridge
+                check bond.start bash -c "
+                        $(declare -f wait_until is_active bond_opts battr master_is)
+                        systemctl start $u || exit 1
+                        [ \"\$(bond_opts bond0)\" = '802.3ad 100 fast layer3+4 1' ] || { echo \"options: \$(bond_opts bond0)\"; exit 1; }
+                        wait_until 30 is_active hostvirt-vlan@hvbvlan30.service || exit 1
+                        wait_until 10 master_is hvbvlan30 hvbr30 && echo 'bond0 back, hvbvlan30 on it in hvbr30 again'"
+
+                # adoption: the admin's bond0, in 802.3ad but with other options, made while our unit is
+                # stopped (its device pulls in the VLAN, which pulls in our unit: adopted either way)
+                systemctl stop $u hostvirt-vlan@hvbvlan30.service
+                ip link add bond0 type bond mode 802.3ad miimon 0 min_links 0 && ip link set bond0 up
+                check bond.adopt bash -c "
+                        $(declare -f bond_opts battr)
+                        systemctl start $u || exit 1
+                        grep -qx created=no /run/hostvirt/net/bond0 || { echo 'not recorded as adopted'; cat /run/hostvirt/net/bond0; exit 1; }
+                        [ \"\$(bond_opts bond0)\" = '802.3ad 100 fast layer3+4 1' ] || { echo \"options: \$(bond_opts bond0)\"; exit 1; }
+                        [ \"\$(cat /sys/class/net/bond0/bonding/slaves)\" = 'hvbp0 hvbp1' ] && echo 'adopted, options fixed, ports enslaved'"
+                check bond.adopt-stop bash -c "
+                        $(declare -f port_states)
+                        systemctl stop $u hostvirt-vlan@hvbvlan30.service || exit 1
+                        ip link show bond0 > /dev/null || { echo 'the adopted bond0 was deleted'; exit 1; }
+                        o=\$(port_states hvbp0 hvbp1); echo \"\$o\"
+                        [ \"\$o\" = 'hvbp0 - UP 1500 $perm0 hvbp1 - DOWN 1500 $perm1 ' ] && echo 'bond0 kept, its ports given back'"
+                ip link del bond0
+                systemctl stop hostvirt-vlan@hvbvlan30.service $u
+
+                # a port already in another bond: start fails and changes nothing
+                ip link add hvbond9 type bond && ip link set hvbp1 master hvbond9
+                udevadm settle   # (udev's MACAddressPolicy= on the new bond: before the snapshot)
+                check bond.port-in-other-bond bash -c "
+                        $(declare -f links_snapshot)
+                        b=\$(links_snapshot)
+                        if systemctl start $u; then echo 'started with hvbp1 in hvbond9'; exit 1; fi
+                        journalctl -b -q -o cat -u $u | grep -F 'Failed to set up bond bond0: hvbp1 is already a port of hvbond9; leaving it there' | tail -n 1 | grep . || { echo 'no such message'; exit 1; }
+                        [ \"\$(links_snapshot)\" = \"\$b\" ] || { echo 'links changed'; exit 1; }
+                        [ ! -e /run/hostvirt/net/bond0 ] || { echo 'a record was left'; exit 1; }"
+                ip link del hvbond9
+                ip link set hvbp1 down
+                systemctl reset-failed $u hostvirt-vlan@hvbvlan30.service
+                systemctl start $u
+                wait_until 30 is_active hostvirt-vlan@hvbvlan30.service
+
+                if [ -f "$SHIM" ]; then
+                        check bond.killed-converges bond_kill_test
+                else
+                        skip bond.killed-converges "$SHIM is not installed (tests/faults not built)"
+                fi
+        fi
+fi
+
+# ------------------------------------------------------------------ the net suite where this kernel has it
+
+# tests/net's scripts for what the development host's kernel lacks (802.1Q, bonding), run here
+# as the net suite runs them there (each test in a network namespace of its own).  Each of
+# their check lines becomes one here: net-suite.SCRIPT.CHECK.  A SKIP (77) is a failure here:
+# this kernel has both.
+NETSUITE=/usr/lib/hostvirt-vmtest
+net_suite() {
+        local name=$1 script=$2 arg=$3 o rc line rest
+        echo "--- net-suite.$name: tests/net/$script $arg"
+        o=$(SRCDIR=$NETSUITE/src BUILDDIR=$NETSUITE/build timeout 600 bash "$NETSUITE/src/tests/net/$script" "$arg" 2>&1); rc=$?
+        echo "$o"
+        while IFS= read -r line; do
+                case $line in
+                "PASS "*) pass "net-suite.$name.${line#PASS }" ;;
+                "FAIL "*) rest=${line#FAIL }; fail "net-suite.$name.${rest%%:*}" "${rest#*: }" ;;
+                esac
+        done <<<"$o"
+        case $rc in
+        0) pass "net-suite.$name" "$(tail -n 1 <<<"$o")" ;;
+        77) fail "net-suite.$name" "skipped in the VM, whose kernel has it: $(grep -m 1 SKIP <<<"$o")" ;;
+        *) fail "net-suite.$name" "exit $rc: $(tail -n 1 <<<"$o")" ;;
+        esac
+}
+
+if group net-suite; then
+        if [ ! -f "$NETSUITE/src/tests/net/bond.sh" ]; then
+                skip net-suite.vlan-8021q "tests/net is not installed in the guest"
+                skip net-suite.bond-bonding "tests/net is not installed in the guest"
+        else
+                net_suite vlan-8021q vlan.sh 8021q
+                net_suite bond-bonding bond.sh bonding
+        fi
+fi
+
 # ------------------------------------------------------------------ the end
 
 t1=$(cut -d' ' -f1 /proc/uptime)

@@ -2,8 +2,8 @@
 #pragma once
 
 /*
- * Network interfaces over rtnetlink: read one link, create VLANs and
- * bridges, change settings, enslave, delete.  Every function addresses an
+ * Network interfaces over rtnetlink: read one link, create VLANs, bridges
+ * and bonds, change settings, enslave, delete.  Every function addresses an
  * existing device by its ifindex, not its name, so that a device that was
  * replaced by another of the same name in between is never touched.
  *
@@ -19,6 +19,17 @@
 
 #define ETH_P_8021Q_ 0x8100
 #define ETH_P_8021AD_ 0x88a8
+
+/* Bond options (IFLA_BOND_*, the kernel's values: include/uapi/linux/if_bonding.h);
+ * negative: unknown when read, left alone when set. */
+struct bond_options {
+        int mode;               /* BOND_MODE_* (balance-rr 0 ... balance-alb 6) */
+        long miimon_ms;         /* IFLA_BOND_MIIMON */
+        int xmit_hash_policy;   /* BOND_XMIT_POLICY_* (layer2 0, layer3+4 1, ...) */
+        int lacp_rate;          /* 0 slow, 1 fast; reported in 802.3ad mode only */
+        long min_links;         /* IFLA_BOND_MIN_LINKS */
+};
+#define BOND_OPTIONS_NONE ((struct bond_options) { -1, -1, -1, -1, -1 })
 
 /* What one RTM_NEWLINK says about a device; unknown values stay -1/0. */
 struct link {
@@ -42,15 +53,16 @@ struct link {
         int br_stp;             /* 0/1, -1 unknown */
         long br_forward_delay;  /* centiseconds (clock_t), -1 unknown */
         int br_vlan_filtering;  /* 0/1, -1 unknown */
+
+        /* kind "bond" */
+        struct bond_options bond;
 };
 
 /*
  * An RTM_*LINK request for ifindex (0: by IFLA_IFNAME) with its ifinfomsg,
- * ready for attributes: the start of anything not covered below, e.g. the
- * VF helper's RTM_SETLINK with an IFLA_VFINFO_LIST nest (use the
- * mnl_attr_*_check() variants with NL_BUFFER_SIZE for long lists).  Reading
- * VF settings back means a get with IFLA_EXT_MASK RTEXT_FILTER_VF and
- * parsing IFLA_VFINFO_LIST in link.c's link_parse_cb().
+ * ready for attributes: the start of anything not covered below (use the
+ * mnl_attr_*_check() variants with NL_BUFFER_SIZE for long nests).  A PF's
+ * VF list is vfinfo.h's.
  */
 struct nlmsghdr *link_msg_new(struct nl *nl, uint16_t type, uint16_t flags, int ifindex);
 
@@ -69,6 +81,10 @@ int link_create_vlan(struct nl *nl, const char *name, int parent, unsigned id, u
 /* mac: NULL, or the bridge's address from birth (NET_ADDR_SET: neither udev's
  * MACAddressPolicy= nor the bridge's follow-the-lowest-port rule replace it). */
 int link_create_bridge(struct nl *nl, const char *name, const uint8_t *mac);
+/* o: the options to give from birth (negative ones are left to the kernel); mac as for a
+ * bridge.  Loading the bonding module (the kernel does, for the first bond) makes bond0 on
+ * its own unless max_bonds=0, which systemd's modprobe.d/systemd.conf sets. */
+int link_create_bond(struct nl *nl, const char *name, const struct bond_options *o, const uint8_t *mac);
 int link_delete(struct nl *nl, int ifindex);
 
 /* Bridge options; a negative value leaves that option alone. */
@@ -78,6 +94,10 @@ struct bridge_options {
         int vlan_filtering;
 };
 int link_set_bridge_options(struct nl *nl, int ifindex, const struct bridge_options *o);
+
+/* The kernel changes a bond's mode only without ports and while it is down, its LACP rate
+ * only while it is down. */
+int link_set_bond_options(struct nl *nl, int ifindex, const struct bond_options *o);
 
 int link_set_mtu(struct nl *nl, int ifindex, unsigned mtu);
 int link_set_mac(struct nl *nl, int ifindex, const uint8_t mac[6]);

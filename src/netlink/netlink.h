@@ -2,9 +2,10 @@
 #pragma once
 
 /*
- * A small rtnetlink layer on libmnl, shared by the helpers that talk to the
- * kernel's network stack (hostvirt-net now, the VF helper's IFLA_VFINFO_LIST
- * settings later).
+ * A small rtnetlink layer on libmnl: the static library hostvirt-netlink
+ * (src/netlink), which every program that talks to the kernel's network stack
+ * links: hostvirt-net, hostvirt-vf and hostvirt(8).  Above it in this folder:
+ * link.h (read, create, change and delete links) and vfinfo.h (a PF's VF list).
  *
  * One socket per program.  Every request carries NLM_F_ACK and a fresh
  * sequence number, and nl_call() reads until the kernel's answer to exactly

@@ -56,6 +56,22 @@ static void parse_bridge(const struct nlattr *data, struct link *l) {
                 l->br_vlan_filtering = mnl_attr_get_u8(tb[IFLA_BR_VLAN_FILTERING]);
 }
 
+static void parse_bond(const struct nlattr *data, struct link *l) {
+        const struct nlattr *tb[IFLA_BOND_MAX + 1];
+
+        parse_nested(data, tb, IFLA_BOND_MAX);
+        if (attr_ok(tb[IFLA_BOND_MODE], MNL_TYPE_U8))
+                l->bond.mode = mnl_attr_get_u8(tb[IFLA_BOND_MODE]);
+        if (attr_ok(tb[IFLA_BOND_MIIMON], MNL_TYPE_U32))
+                l->bond.miimon_ms = mnl_attr_get_u32(tb[IFLA_BOND_MIIMON]);
+        if (attr_ok(tb[IFLA_BOND_XMIT_HASH_POLICY], MNL_TYPE_U8))
+                l->bond.xmit_hash_policy = mnl_attr_get_u8(tb[IFLA_BOND_XMIT_HASH_POLICY]);
+        if (attr_ok(tb[IFLA_BOND_AD_LACP_RATE], MNL_TYPE_U8))
+                l->bond.lacp_rate = mnl_attr_get_u8(tb[IFLA_BOND_AD_LACP_RATE]);
+        if (attr_ok(tb[IFLA_BOND_MIN_LINKS], MNL_TYPE_U32))
+                l->bond.min_links = mnl_attr_get_u32(tb[IFLA_BOND_MIN_LINKS]);
+}
+
 static void parse_linkinfo(const struct nlattr *linkinfo, struct link *l) {
         const struct nlattr *tb[IFLA_INFO_MAX + 1];
 
@@ -71,6 +87,8 @@ static void parse_linkinfo(const struct nlattr *linkinfo, struct link *l) {
                 parse_vlan(tb[IFLA_INFO_DATA], l);
         else if (streq(l->kind, "bridge"))
                 parse_bridge(tb[IFLA_INFO_DATA], l);
+        else if (streq(l->kind, "bond"))
+                parse_bond(tb[IFLA_INFO_DATA], l);
 }
 
 static int link_parse_cb(const struct nlmsghdr *nlh, void *data) {
@@ -94,6 +112,7 @@ static int link_parse_cb(const struct nlmsghdr *nlh, void *data) {
                 .br_stp = -1,
                 .br_forward_delay = -1,
                 .br_vlan_filtering = -1,
+                .bond = BOND_OPTIONS_NONE,
         };
         if (attr_ok(tb[IFLA_IFNAME], MNL_TYPE_NUL_STRING))
                 snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(tb[IFLA_IFNAME]));
@@ -222,6 +241,41 @@ int link_create_bridge(struct nl *nl, const char *name, const uint8_t *mac) {
         return nl_call(nl, nlh, NULL, NULL);
 }
 
+/* IFLA_INFO_DATA of a bond: the options that are set.  The kernel applies IFLA_BOND_MODE
+ * first, whatever the order here (the others depend on it). */
+static void put_bond_options(struct nlmsghdr *nlh, const struct bond_options *o) {
+        struct nlattr *data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+
+        if (o->mode >= 0)
+                mnl_attr_put_u8(nlh, IFLA_BOND_MODE, (uint8_t) o->mode);
+        if (o->miimon_ms >= 0)
+                mnl_attr_put_u32(nlh, IFLA_BOND_MIIMON, (uint32_t) o->miimon_ms);
+        if (o->xmit_hash_policy >= 0)
+                mnl_attr_put_u8(nlh, IFLA_BOND_XMIT_HASH_POLICY, (uint8_t) o->xmit_hash_policy);
+        if (o->lacp_rate >= 0)
+                mnl_attr_put_u8(nlh, IFLA_BOND_AD_LACP_RATE, (uint8_t) o->lacp_rate);
+        if (o->min_links >= 0)
+                mnl_attr_put_u32(nlh, IFLA_BOND_MIN_LINKS, (uint32_t) o->min_links);
+        mnl_attr_nest_end(nlh, data);
+}
+
+int link_create_bond(struct nl *nl, const char *name, const struct bond_options *o, const uint8_t *mac) {
+        struct nlmsghdr *nlh = link_msg_new(nl, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+        struct nlattr *info;
+
+        mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+        /* From birth, as for a bridge (udev's MACAddressPolicy=); a bond whose address was set
+         * does not take its first port's. */
+        if (mac)
+                mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+        info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+        mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bond");
+        put_bond_options(nlh, o);
+        mnl_attr_nest_end(nlh, info);
+
+        return nl_call(nl, nlh, NULL, NULL);
+}
+
 int link_delete(struct nl *nl, int ifindex) {
         return nl_call(nl, link_msg_new(nl, RTM_DELLINK, 0, ifindex), NULL, NULL);
 }
@@ -246,6 +300,19 @@ int link_set_bridge_options(struct nl *nl, int ifindex, const struct bridge_opti
         if (o->vlan_filtering >= 0)
                 mnl_attr_put_u8(nlh, IFLA_BR_VLAN_FILTERING, (uint8_t) o->vlan_filtering);
         mnl_attr_nest_end(nlh, data);
+        mnl_attr_nest_end(nlh, info);
+
+        return nl_call(nl, nlh, NULL, NULL);
+}
+
+int link_set_bond_options(struct nl *nl, int ifindex, const struct bond_options *o) {
+        /* as for a bridge: changelink, through RTM_NEWLINK */
+        struct nlmsghdr *nlh = link_msg_new(nl, RTM_NEWLINK, 0, ifindex);
+        struct nlattr *info;
+
+        info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+        mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bond");
+        put_bond_options(nlh, o);
         mnl_attr_nest_end(nlh, info);
 
         return nl_call(nl, nlh, NULL, NULL);
