@@ -569,12 +569,6 @@ static void build(struct loader *l, struct section *s) {
         section_apply_keys(s, obj);
         if (!s->bad && k->verify && !k->verify(s, obj))
                 s->bad = true;
-        /* what the lines said is in the object now: keep the peak of memory (and page faults) low */
-        free(s->last);
-        s->last = NULL;
-        free(s->kvs);
-        s->kvs = NULL;
-        s->n_kvs = 0;
         if (s->bad) {
                 k->free(obj);
                 return;
@@ -625,24 +619,21 @@ int conf_load_opts(struct conf **ret, const struct kind *const *kinds, char *con
         } else
                 load_dirs(&l);
 
-        /* kinds in list order ([VF] after its [SR-IOV]), sections in reading order; each section
-         * is freed once built (the merging is done) */
-        tdestroy(l.index, noop_free);
-        l.index = NULL;
+        /* kinds in list order ([VF] after its [SR-IOV]), sections in reading order */
         for (size_t i = 0; kinds[i]; i++)
                 for (size_t j = 0; j < l.n_sections; j++)
-                        if (l.sections[j] && l.sections[j]->kind == kinds[i]) {
+                        if (l.sections[j]->kind == kinds[i])
                                 build(&l, l.sections[j]);
-                                section_free(l.sections[j]);
-                                l.sections[j] = NULL;
-                        }
-        arena_free(&l);
-        free(l.sections);
-
         for (size_t i = 0; kinds[i]; i++)
                 if (kinds[i]->link)
                         kinds[i]->link(c, d);
         netgraph_check(c, d);
+
+        for (size_t i = 0; i < l.n_sections; i++)
+                section_free(l.sections[i]);
+        arena_free(&l);
+        tdestroy(l.index, noop_free);
+        free(l.sections);
 
         if (!held)
                 diag_flush(d, c->files);
