@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hashset.h"
 #include "log.h"
 
 #define CONF_UNSET (-1)
@@ -45,7 +46,7 @@ struct conf {
 
         const struct kind *const *kinds; /* the list this was loaded with */
         struct conf_objs objs[CONF_KINDS_MAX];
-        void *index;         /* (kind, name) -> object, a tsearch() tree */
+        struct hashset index; /* (kind, name) -> object (struct conf_entry) */
 
         unsigned n_errors;   /* diagnostics of this load */
         unsigned n_warnings;

@@ -5,7 +5,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <search.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -34,7 +33,8 @@ void section_error(struct section *s, const struct raw_kv *kv, const char *fmt, 
 static size_t key_index(const struct key_def *keys, const char *name) {
         size_t i = 0;
 
-        while (keys[i].name && !streq(keys[i].name, name))
+        /* the first byte before the whole name: most keys of a table differ in it */
+        while (keys[i].name && (keys[i].name[0] != name[0] || !streq(keys[i].name, name)))
                 i++;
         return i;
 }
@@ -170,22 +170,19 @@ static int parse_value(struct section *s, const struct key_def *k, const struct 
         case KEY_STRV: {
                 size_t n;
                 char **w = split_words(v, &n);
-                void *seen = NULL;
+                struct hashset seen = HASHSET_INIT(hash_string_entry, streq_entry);
 
                 why = NULL;
                 for (size_t i = 0; !why && i < n; i++) {
                         why = k->check ? k->check(w[i]) : NULL;
                         if (!why) {
-                                char **slot = tsearch(w[i], &seen, (int (*)(const void *, const void *)) strcmp);
-                                if (!slot)
-                                        oom();
-                                if (*slot != w[i]) {
+                                if (hashset_put(&seen, w[i]) != w[i]) {
                                         snprintf(buf, sizeof(buf), "%s is listed twice", w[i]);
                                         why = buf;
                                 }
                         }
                 }
-                tdestroy(seen, noop_free);
+                hashset_done(&seen, NULL);
                 if (why) {
                         strv_free(w);
                         return section_bad_value(s, kv, why);
@@ -208,15 +205,18 @@ static int parse_value(struct section *s, const struct key_def *k, const struct 
         abort();
 }
 
+size_t keys_count(const struct key_def *keys) {
+        size_t n = 0;
+
+        while (keys && keys[n].name)
+                n++;
+        return n;
+}
+
 void section_apply_keys(struct section *s, void *obj) {
         const struct key_def *keys = s->kind->keys;
-        size_t n_keys = 0;
 
-        while (keys[n_keys].name)
-                n_keys++;
-
-        free(s->last);
-        s->last = xcalloc(n_keys + 1, sizeof(*s->last));
+        memset(s->last, 0, (keys_count(keys) + 1) * sizeof(*s->last));
         for (size_t i = 0; i < s->n_kvs; i++) {
                 const struct raw_kv *kv = &s->kvs[i];
                 size_t ki = key_index(keys, kv->key);

@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <ini.h>
 #include <limits.h>
-#include <search.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,7 +47,7 @@ struct loader {
         struct diag *diag;
         struct section **sections; /* in the order they were first seen */
         size_t n_sections;
-        void *index;               /* the same, in a tsearch() tree by kind and name */
+        struct hashset index;      /* the same, by kind and name */
         unsigned *disagreements;   /* lines libinih read otherwise than the reader */
 
         /* per file */
@@ -58,12 +57,17 @@ struct loader {
         struct section *cur;   /* NULL: keys are dropped (no, unknown or invalid section) */
         bool in_section;       /* a header was seen (so keys are not "outside any section") */
         bool last_key_dropped; /* the key a continuation belongs to was dropped */
+        bool awaiting_take;    /* libinih was fed a key or continuation line and has not handed it back */
+        unsigned *fed;         /* the file's line of each line fed to libinih, for its error returns */
+        size_t n_fed;
 };
 
 static char *arena_alloc(struct loader *l, size_t n) {
         struct arena_block *b = l->arena;
 
         if (!b || b->size - b->used < n) {
+                if (n > SIZE_MAX / 2)
+                        oom();
                 size_t size = n > 64 * 1024 ? n : 64 * 1024;
                 b = xmalloc(sizeof(*b) + size);
                 *b = (struct arena_block) { .next = l->arena, .size = size };
@@ -71,6 +75,25 @@ static char *arena_alloc(struct loader *l, size_t n) {
         }
         b->used += n;
         return b->data + b->used - n;
+}
+
+/* n zeroed bytes, aligned for any object */
+static void *arena_zalloc(struct loader *l, size_t n) {
+        const size_t align = _Alignof(max_align_t);
+        struct arena_block *b = l->arena;
+        char *p;
+
+        if (b) {
+                size_t pad = (align - (uintptr_t) (b->data + b->used) % align) % align;
+                if (b->size - b->used >= pad + n) {
+                        b->used += pad + n;
+                        return memset(b->data + b->used - n, 0, n);
+                }
+        }
+        /* does not fit (pad < align): a new block, aligned inside it */
+        p = arena_alloc(l, n + align);
+        p += (align - (uintptr_t) p % align) % align;
+        return memset(p, 0, n);
 }
 
 static char *arena_join(struct loader *l, const char *a, const char *sep, const char *b) {
@@ -81,6 +104,12 @@ static char *arena_join(struct loader *l, const char *a, const char *sep, const 
         memcpy(p + la, sep, ls);
         memcpy(p + la + ls, b, lb + 1);
         return p;
+}
+
+static char *arena_strdup(struct loader *l, const char *s) {
+        size_t n = strlen(s) + 1;
+
+        return memcpy(arena_alloc(l, n), s, n);
 }
 
 static void arena_free(struct loader *l) {
@@ -101,23 +130,23 @@ struct conf_entry {
         void *obj;
 };
 
-static int cmp_entry(const void *a, const void *b) {
-        const struct conf_entry *x = a, *y = b;
-        bool xn = x->kind->net != NULL, yn = y->kind->net != NULL;
+/* Network objects share one name space (one name, one device): their kind is not part of the key. */
+static uint64_t entry_kind_key(const struct kind *k) {
+        return k->net ? UINT64_MAX : k->id;
+}
 
-        /* network objects share one name space: one name, one device */
-        if (xn != yn)
-                return xn ? 1 : -1;
-        if (!xn && x->kind->id != y->kind->id)
-                return x->kind->id < y->kind->id ? -1 : 1;
-        return strcmp(x->name, y->name);
+static uint64_t hash_entry(const void *a) {
+        const struct conf_entry *x = a;
+        return hash_mix(hash_string(x->name), entry_kind_key(x->kind));
+}
+
+static bool eq_entry(const void *a, const void *b) {
+        const struct conf_entry *x = a, *y = b;
+        return entry_kind_key(x->kind) == entry_kind_key(y->kind) && streq(x->name, y->name);
 }
 
 static struct conf_entry *find_entry(const struct conf *c, const struct kind *k, const char *name) {
-        struct conf_entry key = { .kind = k, .name = name };
-        void *const *found = tfind(&key, &c->index, cmp_entry);
-
-        return found ? *found : NULL;
+        return hashset_get(&c->index, &(struct conf_entry) { .kind = k, .name = name });
 }
 
 void *conf_find(const struct conf *c, const struct kind *k, const char *name) {
@@ -142,32 +171,26 @@ const struct kind *conf_net_kind_of(const struct conf *c, const char *name, void
 
 /* Adds a built object; false if a network object of another kind has its name (not added). */
 static bool conf_add(struct conf *c, const struct kind *k, void *obj) {
-        struct conf_entry *e = xmalloc(sizeof(*e)), **slot;
+        struct conf_entry *e = xmalloc(sizeof(*e));
 
         *e = (struct conf_entry) { k, k->name_of(obj), obj };
-        slot = tsearch(e, &c->index, cmp_entry);
-        if (!slot)
-                oom();
-        if (*slot != e) {
+        if (hashset_put(&c->index, e) != e) {
                 free(e);
                 return false;
         }
         struct conf_objs *o = &c->objs[k->id];
-        o->v = xrealloc(o->v, (o->n + 1) * sizeof(*o->v));
+        XGROW(o->v, o->n);
         o->v[o->n++] = obj;
         return true;
 }
 
 void conf_drop(struct conf *c, const struct kind *k, void *obj) {
         struct conf_objs *o = &c->objs[k->id];
-        struct conf_entry key = { .kind = k, .name = k->name_of(obj) };
-        void **found = tfind(&key, &c->index, cmp_entry);
+        struct conf_entry key = { .kind = k, .name = k->name_of(obj) }, *e;
 
-        if (found && (*(struct conf_entry **) found)->obj == obj) {
-                struct conf_entry *e = *found;
-                tdelete(&key, &c->index, cmp_entry);
-                free(e);
-        }
+        e = hashset_get(&c->index, &key);
+        if (e && e->obj == obj)
+                free(hashset_remove(&c->index, &key));
         for (size_t i = 0; i < o->n; i++)
                 if (o->v[i] == obj) {
                         memmove(o->v + i, o->v + i + 1, (o->n - i - 1) * sizeof(*o->v));
@@ -181,45 +204,44 @@ void conf_drop(struct conf *c, const struct kind *k, void *obj) {
  * Raw sections: what the files say, merged by section identity, before any value is parsed.
  */
 
-static int cmp_section(const void *a, const void *b) {
-        const struct section *x = a, *y = b;
+static uint64_t hash_section(const void *a) {
+        const struct section *x = a;
+        return hash_mix(hash_string(x->name), x->kind->id);
+}
 
-        if (x->kind->id != y->kind->id)
-                return x->kind->id < y->kind->id ? -1 : 1;
-        return strcmp(x->name, y->name);
+static bool eq_section(const void *a, const void *b) {
+        const struct section *x = a, *y = b;
+        return x->kind == y->kind && streq(x->name, y->name);
 }
 
 static struct section *section_get(struct loader *l, const struct kind *k, char *name) {
         struct section *s, key = { .kind = k, .name = name };
-        void **found;
 
         /* The same section in several files (or twice in one) is merged; later keys win. */
-        found = tfind(&key, &l->index, cmp_section);
-        if (found) {
+        s = hashset_get(&l->index, &key);
+        if (s) {
                 free(name);
-                return *found;
+                return s;
         }
 
-        s = xcalloc(1, sizeof(*s));
+        s = arena_zalloc(l, sizeof(*s));
         s->kind = k;
         s->name = name;
-        s->title = strjoin("[", k->type, *name ? " " : "", name, "]");
+        s->title = arena_join(l, "[", k->type, *name ? " " : "");
+        s->title = arena_join(l, s->title, name, "]");
+        s->last = arena_zalloc(l, (keys_count(k->keys) + 1) * sizeof(*s->last));
         s->loc = (struct conf_loc) { l->file, l->view.line };
         s->diag = l->diag;
         s->conf = l->conf;
-        l->sections = xrealloc(l->sections, (l->n_sections + 1) * sizeof(*l->sections));
+        XGROW(l->sections, l->n_sections);
         l->sections[l->n_sections++] = s;
-        if (!tsearch(s, &l->index, cmp_section))
-                oom();
+        hashset_put(&l->index, s);
         return s;
 }
 
 static void section_free(struct section *s) {
-        free(s->kvs); /* (keys and values are in the loader's arena) */
-        free(s->last);
+        /* (the rest is in the loader's arena) */
         free(s->name);
-        free(s->title);
-        free(s);
 }
 
 /* "Type Name": the kind and its normalized name. */
@@ -245,7 +267,7 @@ static void section_begin(struct loader *l, const char *header) {
                 p[-1] = '\0';
 
         for (size_t i = 0; l->conf->kinds[i]; i++)
-                if (streq(type, l->conf->kinds[i]->type))
+                if (type[0] == l->conf->kinds[i]->type[0] && streq(type, l->conf->kinds[i]->type))
                         k = l->conf->kinds[i];
         if (!k) {
                 diag_warning(l->diag, l->file, l->view.line, "unknown section [%s], ignoring", header);
@@ -298,10 +320,17 @@ static void add_key(struct loader *l, const char *key, const char *value) {
         if (!s || startswith(key, "X-"))
                 return;
         l->last_key_dropped = false;
-        s->kvs = xrealloc(s->kvs, (s->n_kvs + 1) * sizeof(*s->kvs));
+        if (s->n_kvs == s->cap_kvs) {
+                /* in the arena too: the old array stays there unused, a few dozen bytes a section */
+                struct raw_kv *v = arena_zalloc(l, (s->cap_kvs ? 2 * s->cap_kvs : 4) * sizeof(*v));
+                if (s->n_kvs)
+                        memcpy(v, s->kvs, s->n_kvs * sizeof(*v));
+                s->kvs = v;
+                s->cap_kvs = s->cap_kvs ? 2 * s->cap_kvs : 4;
+        }
         s->kvs[s->n_kvs++] = (struct raw_kv) {
-                .key = arena_join(l, key, "", ""),
-                .value = arena_join(l, value, "", ""),
+                .key = arena_strdup(l, key),
+                .value = arena_strdup(l, value),
                 .loc = { l->file, l->view.line },
         };
 }
@@ -329,19 +358,40 @@ static int put_line(char *str, int num, const char *a, const char *b, const char
         return (int) (la + lb + lc);
 }
 
-/* libinih's reader: the next line, in a spelling libinih can read only as the reader did. */
+/* A key or continuation line fed to libinih that its handler never saw: libinih read it otherwise. */
+static void check_taken(struct loader *l) {
+        if (!l->awaiting_take)
+                return;
+        l->awaiting_take = false;
+        if (l->disagreements)
+                (*l->disagreements)++;
+        diag_error(l->diag, l->file, l->fed[l->n_fed - 1], "internal error: libinih did not read this line as a %s",
+                   l->view.type == LINE_KEY ? "key" : "continuation");
+}
+
+/* libinih's reader: the next line, in a spelling libinih can read only as the reader did.  Only
+ * headers, keys and continuations reach it: blank, comment and refused lines mean nothing to it. */
 static char *feed_line(char *str, int num, void *userdata) {
         struct loader *l = userdata;
         struct line_view *v = &l->view;
         int r, n = 0;
 
-        r = reader_next(&l->reader, v);
-        if (r <= 0)
-                return NULL;
+        check_taken(l);
+        for (;;) {
+                r = reader_next(&l->reader, v);
+                if (r <= 0)
+                        return NULL;
+                if (v->type == LINE_ERROR)
+                        line_error(l, v);
+                else if (v->type != LINE_BLANK)
+                        break;
+        }
         /* built by hand: this runs for every line, and printf is the costliest part of it */
         switch (v->type) {
         case LINE_SECTION:
-                n = put_line(str, num, "[", v->header, "]\n");
+                /* a section of ours in its canonical spelling (its title), which take_line() checks */
+                section_begin(l, v->header);
+                n = l->cur ? put_line(str, num, l->cur->title, "\n", "") : put_line(str, num, "[", v->header, "]\n");
                 break;
         case LINE_KEY:
                 n = put_line(str, num, v->key, "=", v->value);
@@ -354,12 +404,8 @@ static char *feed_line(char *str, int num, void *userdata) {
         case LINE_CONTINUATION:
                 n = put_line(str, num, "\t", v->value, "\n");
                 break;
-        case LINE_ERROR:
-                line_error(l, v);
-                __attribute__((fallthrough));
-        case LINE_BLANK:
-                n = put_line(str, num, "", "", "\n");
-                break;
+        default:
+                abort();
         }
         if (n < 0 || n >= num) {
                 /* cannot happen with READER_LINE_MAX below INI_MAX_LINE; never hand inih half a line */
@@ -367,9 +413,22 @@ static char *feed_line(char *str, int num, void *userdata) {
                 v->type = LINE_BLANK;
                 snprintf(str, (size_t) num, "\n");
         }
-        if (v->type == LINE_SECTION)
-                section_begin(l, v->header);
+        XGROW(l->fed, l->n_fed);
+        l->fed[l->n_fed++] = v->line;
+        l->awaiting_take = v->type == LINE_KEY || v->type == LINE_CONTINUATION;
         return str;
+}
+
+/* libinih's ini.c keeps the section name in a char[50]: a longer one reaches the handler cut. */
+#define INIH_MAX_SECTION 50
+
+/* Whether libinih's section is the title it was fed for s, "[Type name]". */
+static bool same_section(const struct section *s, const char *section) {
+        size_t n = strlen(s->title) - 2;
+
+        if (n > INIH_MAX_SECTION - 1)
+                n = INIH_MAX_SECTION - 1;
+        return strlen(section) == n && strncmp(section, s->title + 1, n) == 0;
 }
 
 /* libinih's handler: must say what the reader said; the reader's word is what counts. */
@@ -378,8 +437,10 @@ static int take_line(void *userdata, const char *section, const char *name, cons
         const struct line_view *v = &l->view;
         bool same;
 
-        (void) section;
-        if (v->type == LINE_KEY)
+        l->awaiting_take = false;
+        if (l->cur && !same_section(l->cur, section))
+                same = false;
+        else if (v->type == LINE_KEY)
                 same = streq(name, v->key) && streq(value, v->value);
         else if (v->type == LINE_CONTINUATION)
                 same = streq(value, v->value);
@@ -388,8 +449,8 @@ static int take_line(void *userdata, const char *section, const char *name, cons
         if (!same) {
                 if (l->disagreements)
                         (*l->disagreements)++;
-                diag_error(l->diag, l->file, v->line, "internal error: libinih read this line otherwise (%s=%s)",
-                           name, value);
+                diag_error(l->diag, l->file, v->line, "internal error: libinih read this line otherwise ([%s] %s=%s)",
+                           section, name, value);
                 return 1;
         }
         if (v->type == LINE_KEY)
@@ -495,12 +556,19 @@ static void load_file(struct loader *l, const char *admin_path, const char *real
         l->last_key_dropped = false;
 
         reader_init(&l->reader, buf, size);
+        l->n_fed = 0;
+        l->awaiting_take = false;
         r = ini_parse_stream(feed_line, l, take_line, l);
+        check_taken(l);
         if (r == -2)
                 diag_error(l->diag, admin_path, 0, "out of memory while parsing");
-        else if (r > 0)
+        else if (r > 0) {
                 /* Our handler never fails and libinih gets only lines it can read. */
-                diag_error(l->diag, admin_path, (unsigned) r, "cannot parse line");
+                if (l->disagreements)
+                        (*l->disagreements)++;
+                diag_error(l->diag, admin_path, (size_t) r <= l->n_fed ? l->fed[r - 1] : 0,
+                           "internal error: libinih cannot parse this line");
+        }
         reader_done(&l->reader);
 }
 
@@ -591,12 +659,14 @@ static void build(struct loader *l, struct section *s) {
 
 int conf_load_opts(struct conf **ret, const struct kind *const *kinds, char *const *paths, struct diag *d,
                    unsigned *disagreements) {
-        struct loader l = { .diag = d, .disagreements = disagreements };
+        struct loader l = { .diag = d, .disagreements = disagreements,
+                            .index = HASHSET_INIT(hash_section, eq_section) };
         struct conf *c = xcalloc(1, sizeof(*c));
         unsigned e0 = d->n_errors, w0 = d->n_warnings;
         bool held = d->holding;
 
         c->kinds = kinds;
+        c->index = HASHSET_INIT(hash_entry, eq_entry);
         l.conf = c;
         for (size_t i = 0; kinds[i]; i++) {
                 if (kinds[i]->id != i || i >= CONF_KINDS_MAX)
@@ -632,7 +702,8 @@ int conf_load_opts(struct conf **ret, const struct kind *const *kinds, char *con
         for (size_t i = 0; i < l.n_sections; i++)
                 section_free(l.sections[i]);
         arena_free(&l);
-        tdestroy(l.index, noop_free);
+        free(l.fed);
+        hashset_done(&l.index, NULL);
         free(l.sections);
 
         if (!held)
@@ -650,7 +721,7 @@ int conf_load(struct conf **ret, const struct kind *const *kinds, char *const *p
 void conf_free(struct conf *c) {
         if (!c)
                 return;
-        tdestroy(c->index, free);
+        hashset_done(&c->index, free);
         for (size_t i = 0; c->kinds && c->kinds[i]; i++) {
                 for (size_t j = 0; j < c->objs[i].n; j++)
                         c->kinds[i]->free(c->objs[i].v[j]);

@@ -2,19 +2,19 @@
 /*
  * The net graph: every network object (a kind with net_ops: VLAN, bridge,
  * bond) is a node, its lower devices (Link=, Ports=) its edges.  Checked once,
- * in time linear in nodes and edges (a tree lookup per edge):
+ * in time linear in nodes and edges (a hash lookup per edge):
  *   - a port has one master, of a kind that accepts it, and the master it asks
  *     for (Bridge=) if it asks;
  *   - no loop: a device can never be built on itself.  Of each loop, the member
  *     declared last is dropped.
  * What is left is acyclic, which the emitters rely on to order units.
  */
-#include <search.h>
 #include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "hashset.h"
 #include "netgraph.h"
 #include "util.h"
 
@@ -34,20 +34,24 @@ struct graph {
         struct diag *d;
         struct node *nodes;
         size_t n;
-        void *by_name;
+        struct hashset by_name;
 };
 
-static int cmp_node_name(const void *a, const void *b) {
-        return strcmp(((const struct node *) a)->name, ((const struct node *) b)->name);
+static uint64_t hash_node(const void *a) {
+        return hash_string(((const struct node *) a)->name);
+}
+
+static bool eq_node(const void *a, const void *b) {
+        return streq(((const struct node *) a)->name, ((const struct node *) b)->name);
 }
 
 static struct node *node_find(struct graph *g, const char *name) {
-        struct node key = { .name = name }, *const *found;
+        struct node *found;
 
         if (!name)
                 return NULL;
-        found = tfind(&key, &g->by_name, cmp_node_name);
-        return found && !(*found)->dropped ? *found : NULL;
+        found = hashset_get(&g->by_name, &(struct node) { .name = name });
+        return found && !found->dropped ? found : NULL;
 }
 
 static size_t file_rank(const struct conf *c, const char *file) {
@@ -91,13 +95,17 @@ struct port_owner {
         struct node *master;
 };
 
-static int cmp_owner(const void *a, const void *b) {
-        return strcmp(((const struct port_owner *) a)->port, ((const struct port_owner *) b)->port);
+static uint64_t hash_owner(const void *a) {
+        return hash_string(((const struct port_owner *) a)->port);
+}
+
+static bool eq_owner(const void *a, const void *b) {
+        return streq(((const struct port_owner *) a)->port, ((const struct port_owner *) b)->port);
 }
 
 /* One master per port; a port the master accepts; the master a port asks for. */
 static void check_ports(struct graph *g) {
-        void *owner = NULL; /* port name -> its master */
+        struct hashset owner = HASHSET_INIT(hash_owner, eq_owner); /* port name -> its master */
         struct port_owner *owners;
         size_t n_owners = 0, cap = 0;
 
@@ -123,7 +131,7 @@ static void check_ports(struct graph *g) {
 
                 for (size_t p = 0; !why && ports && ports[p]; p++) {
                         struct node *pn = node_find(g, ports[p]);
-                        struct port_owner key = { ports[p], NULL }, **slot;
+                        struct port_owner key = { ports[p], NULL }, *slot;
                         const char *asks;
 
                         port = ports[p];
@@ -142,12 +150,10 @@ static void check_ports(struct graph *g) {
                         }
                         owners[n_owners] = key;
                         owners[n_owners].master = m;
-                        slot = tsearch(&owners[n_owners], &owner, cmp_owner);
-                        if (!slot)
-                                oom();
-                        if (*slot != &owners[n_owners]) {
-                                snprintf(buf, sizeof(buf), "it is already a port of [%s %s]", (*slot)->master->kind->type,
-                                         (*slot)->master->name);
+                        slot = hashset_put(&owner, &owners[n_owners]);
+                        if (slot != &owners[n_owners]) {
+                                snprintf(buf, sizeof(buf), "it is already a port of [%s %s]", slot->master->kind->type,
+                                         slot->master->name);
                                 why = buf;
                                 break;
                         }
@@ -156,7 +162,7 @@ static void check_ports(struct graph *g) {
                 if (why) {
                         /* forget the ports this master had claimed */
                         for (size_t k = first; k < n_owners; k++)
-                                tdelete(&owners[k], &owner, cmp_owner);
+                                hashset_remove(&owner, &owners[k]);
                         n_owners = first;
                         drop(g, m, "cannot use port %s: %s", port, why);
                 }
@@ -166,7 +172,7 @@ static void check_ports(struct graph *g) {
         for (size_t i = 0; i < g->n; i++) {
                 struct node *n = &g->nodes[i], *m;
                 const char *asks = n->dropped ? NULL : master_of(n);
-                struct port_owner key = { n->name, NULL }, **slot;
+                struct port_owner key = { n->name, NULL }, *slot;
 
                 if (!asks)
                         continue;
@@ -176,16 +182,16 @@ static void check_ports(struct graph *g) {
                              n->kind->net->master_key);
                         continue;
                 }
-                slot = tfind(&key, &owner, cmp_owner);
-                if (slot && (*slot)->master != m) {
+                slot = hashset_get(&owner, &key);
+                if (slot && slot->master != m) {
                         drop(g, n, "%s=%s, but [%s %s] lists it as a port", n->kind->net->master_key, asks,
-                             (*slot)->master->kind->type, (*slot)->master->name);
+                             slot->master->kind->type, slot->master->name);
                         continue;
                 }
                 if (!slot)
                         m->kind->net->add_port(m->obj, n->name);
         }
-        tdestroy(owner, noop_free);
+        hashset_done(&owner, NULL);
         free(owners);
         free(order);
 }
@@ -269,7 +275,7 @@ static void check_loops(struct graph *g) {
 }
 
 void netgraph_check(struct conf *c, struct diag *d) {
-        struct graph g = { .c = c, .d = d };
+        struct graph g = { .c = c, .d = d, .by_name = HASHSET_INIT(hash_node, eq_node) };
 
         for (size_t i = 0; c->kinds[i]; i++)
                 if (c->kinds[i]->net)
@@ -287,15 +293,14 @@ void netgraph_check(struct conf *c, struct diag *d) {
                         n->name = k->name_of(n->obj);
                         n->loc = k->loc_of(n->obj);
                         n->rank = file_rank(c, n->loc->file) * (size_t) 1000000000 + n->loc->line;
-                        if (!tsearch(n, &g.by_name, cmp_node_name))
-                                oom();
+                        hashset_put(&g.by_name, n);
                 }
         }
 
         check_ports(&g);
         check_loops(&g);
 
-        tdestroy(g.by_name, noop_free);
+        hashset_done(&g.by_name, NULL);
         for (size_t i = 0; i < g.n; i++)
                 if (g.nodes[i].dropped)
                         conf_drop(c, g.nodes[i].kind, g.nodes[i].obj);

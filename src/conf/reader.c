@@ -176,12 +176,13 @@ int reader_next(struct reader *r, struct line_view *v) {
                 end = find_chars_or_comment(t, '=', 0);
                 bool own_key = false;
                 if (*end == '=') {
-                        char save = *end;
-                        *end = '\0';
-                        _cleanup_free_ char *k = xstrdup(t);
-                        *end = save;
-                        rstrip(k);
-                        own_key = reader_key_valid(k);
+                        char *k = end;
+                        while (k > t && is_blank(k[-1]))
+                                k--;
+                        char save = *k;
+                        *k = '\0';
+                        own_key = reader_key_valid(t);
+                        *k = save;
                 }
                 if (!own_key) {
                         v->type = LINE_CONTINUATION;
@@ -190,10 +191,19 @@ int reader_next(struct reader *r, struct line_view *v) {
                 }
         }
 
-        _cleanup_free_ char *shown = xstrdup(t);
+        /* what the message shows of the line, kept before split_key() cuts it up */
+        char shown[42];
+        size_t n_shown = strnlen(t, sizeof(shown) - 1);
+        memcpy(shown, t, n_shown);
+        shown[n_shown] = '\0';
+        bool longer = t[n_shown] != '\0' && !(t[n_shown + strspn(t + n_shown, " \t")] == '\0');
         if (!split_key(t, &key, &value) || !reader_key_valid(key)) {
                 rstrip(shown);
-                return error(r, v, false, "expected KEY=VALUE, got '%.40s%s'", shown, strlen(shown) > 40 ? "..." : "");
+                if (strlen(shown) > 40) {
+                        shown[40] = '\0';
+                        longer = true;
+                }
+                return error(r, v, false, "expected KEY=VALUE, got '%s%s'", shown, longer ? "..." : "");
         }
         v->type = LINE_KEY;
         v->key = key;

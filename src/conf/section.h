@@ -66,13 +66,16 @@ struct section {
         struct conf_loc loc;
         bool bad;
         struct raw_kv *kvs;
-        size_t n_kvs;
-        /* after parsing: the last valid assignment of each key of kind->keys, or NULL */
+        size_t n_kvs, cap_kvs;
+        /* after parsing: the last valid assignment of each key of kind->keys, or NULL
+         * (kind->n_keys + 1 entries, allocated with the section) */
         const struct raw_kv **last;
         struct diag *diag;
         struct conf *conf;
 };
 
+/* The number of keys of a table (up to its empty entry). */
+size_t keys_count(const struct key_def *keys);
 /* Applies every line of s to obj through kind->keys (fills s->last). */
 void section_apply_keys(struct section *s, void *obj);
 /* The last valid assignment of a key, or NULL. */

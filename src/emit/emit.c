@@ -2,13 +2,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <search.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "emit.h"
 #include "escape.h"
+#include "hashset.h"
 #include "log.h"
 #include "util.h"
 
@@ -31,11 +31,11 @@ struct emitter {
         size_t cur_size;
 
         bool open;           /* a file is being built in cur */
-        void *dirs;          /* the directories made so far, a tsearch() tree */
-        void *paths;         /* memory mode: the paths of files[], a tsearch() tree */
+        struct hashset dirs;  /* the directories made so far (strings) */
+        struct hashset paths; /* memory mode: the paths of files[] (struct path_entry) */
 
         /* what emitted files name, for the libvirt drop-ins: each once, in emit order */
-        struct names { char **v; size_t n; void *index; } units, mounts, sources;
+        struct names { char **v; size_t n; struct hashset index; } units, mounts, sources;
 };
 
 /* memory mode: a path of files[] and its place there */
@@ -44,52 +44,52 @@ struct path_entry {
         size_t i;
 };
 
-static int cmp_path_entry(const void *a, const void *b) {
-        return strcmp(((const struct path_entry *) a)->path, ((const struct path_entry *) b)->path);
+static uint64_t hash_path_entry(const void *a) {
+        return hash_string(((const struct path_entry *) a)->path);
+}
+
+static bool eq_path_entry(const void *a, const void *b) {
+        return streq(((const struct path_entry *) a)->path, ((const struct path_entry *) b)->path);
 }
 
 /* The entry of files[] at relpath, or adds one (*ret_new): memory mode's one lookup. */
 static struct emitted *memory_entry(struct emitter *e, char *relpath, bool *ret_new) {
-        struct path_entry *pe = xmalloc(sizeof(*pe)), **slot;
+        struct path_entry *pe = xmalloc(sizeof(*pe)), *found;
 
         *pe = (struct path_entry) { relpath, e->n_files };
-        slot = tsearch(pe, &e->paths, cmp_path_entry);
-        if (!slot)
-                oom();
-        *ret_new = *slot == pe;
+        found = hashset_put(&e->paths, pe);
+        *ret_new = found == pe;
         if (!*ret_new) {
                 free(pe);
-                return &e->files[(*slot)->i];
+                return &e->files[found->i];
         }
-        e->files = xrealloc(e->files, (e->n_files + 1) * sizeof(*e->files));
+        XGROW(e->files, e->n_files);
         e->files[e->n_files] = (struct emitted) { .relpath = relpath };
         return &e->files[e->n_files++];
 }
 
-static int cmp_name(const void *a, const void *b) {
-        return strcmp(a, b);
-}
-
 static void names_done(struct names *l) {
-        tdestroy(l->index, noop_free);
+        hashset_done(&l->index, NULL);
         strv_free(l->v);
 }
 
-/* Appends s unless the list has it: looked up in a tree, as a host may have thousands of PFs. */
+/* Appends s unless the list has it: looked up in a hash set, as a host may have thousands of PFs. */
 static void names_add(struct names *l, const char *s) {
         char *copy;
 
-        if (tfind(s, &l->index, cmp_name))
+        if (hashset_get(&l->index, s))
                 return;
         copy = xstrdup(s);
         strv_push(&l->v, &l->n, copy);
-        if (!tsearch(copy, &l->index, cmp_name))
-                oom();
+        hashset_put(&l->index, copy);
 }
 
 static struct emitter *emitter_alloc(void) {
         struct emitter *e = xcalloc(1, sizeof(*e));
         e->dirfd = -1;
+        e->dirs = HASHSET_INIT(hash_string_entry, streq_entry);
+        e->paths = HASHSET_INIT(hash_path_entry, eq_path_entry);
+        e->units.index = e->mounts.index = e->sources.index = HASHSET_INIT(hash_string_entry, streq_entry);
         e->units.v = xcalloc(1, sizeof(char *));
         e->mounts.v = xcalloc(1, sizeof(char *));
         e->sources.v = xcalloc(1, sizeof(char *));
@@ -128,8 +128,8 @@ void emitter_free(struct emitter *e) {
         if (e->dirfd >= 0)
                 close(e->dirfd);
         free(e->dir);
-        tdestroy(e->dirs, free);
-        tdestroy(e->paths, free);
+        hashset_done(&e->dirs, free);
+        hashset_done(&e->paths, free);
         if (e->cur)
                 fclose(e->cur);
         free(e->cur_buf);
@@ -142,15 +142,18 @@ void emitter_free(struct emitter *e) {
 /* mkdir -p of the directories in relpath (not the last component), below the output dir; each
  * directory once (another generator may have made it before: that is fine too). */
 static int mkdir_parents(struct emitter *e, const char *relpath) {
-        _cleanup_free_ char *p = xstrdup(relpath);
+        char p[PATH_MAX];
+        size_t n = strlen(relpath);
 
+        if (n >= sizeof(p))
+                return log_error_errno(ENAMETOOLONG, "Failed to create %s/%s: %m", e->dir, relpath);
+        memcpy(p, relpath, n + 1);
         for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
                 *s = '\0';
-                if (!tfind(p, &e->dirs, cmp_name)) {
+                if (!hashset_get(&e->dirs, p)) {
                         if (mkdirat(e->dirfd, p, 0755) < 0 && errno != EEXIST)
                                 return log_error_errno(errno, "Failed to create %s/%s: %m", e->dir, p);
-                        if (!tsearch(xstrdup(p), &e->dirs, cmp_name))
-                                oom();
+                        hashset_put(&e->dirs, xstrdup(p));
                 }
                 *s = '/';
         }

@@ -29,7 +29,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <search.h>
 #include <string.h>
 
 #include "config.h"
@@ -251,31 +250,33 @@ static void hugepages_free(void *obj) {
         free(h);
 }
 
-static int cmp_mount(const void *a, const void *b) {
-        return strcmp(((const struct conf_hugepages *) a)->mount, ((const struct conf_hugepages *) b)->mount);
+static uint64_t hash_mount(const void *a) {
+        return hash_string(((const struct conf_hugepages *) a)->mount);
+}
+
+static bool eq_mount(const void *a, const void *b) {
+        return streq(((const struct conf_hugepages *) a)->mount, ((const struct conf_hugepages *) b)->mount);
 }
 
 /* One hugetlbfs mount point serves one page size: the later section goes. */
 static void hugepages_link(struct conf *c, struct diag *d) {
-        void *mounts = NULL;
+        struct hashset mounts = HASHSET_INIT(hash_mount, eq_mount);
 
         for (size_t i = 0; i < CONF_N(c, HUGEPAGES); i++) {
-                struct conf_hugepages *h = CONF_AT(c, HUGEPAGES, conf_hugepages, i), **slot;
+                struct conf_hugepages *h = CONF_AT(c, HUGEPAGES, conf_hugepages, i), *slot;
 
                 if (!h->mount)
                         continue;
-                slot = tsearch(h, &mounts, cmp_mount);
-                if (!slot)
-                        oom();
-                if (*slot == h)
+                slot = hashset_put(&mounts, h);
+                if (slot == h)
                         continue;
                 diag_error(d, h->loc.file, h->loc.line,
                            "[Hugepages %s]: Mount=%s is already the mount point of [Hugepages %s] (%s:%u), "
-                           "ignoring section", h->name, h->mount, (*slot)->name, (*slot)->loc.file, (*slot)->loc.line);
+                           "ignoring section", h->name, h->mount, slot->name, slot->loc.file, slot->loc.line);
                 conf_drop(c, &kind_hugepages, h);
                 i--;
         }
-        tdestroy(mounts, noop_free);
+        hashset_done(&mounts, NULL);
 }
 
 static bool is_number(const char *s) {

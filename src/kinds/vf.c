@@ -34,9 +34,13 @@ static int vf_parse_name(struct section *s, const char *header, char *name, char
                 section_error(s, NULL, "invalid physical function '%s' in [%s], ignoring section", name, header);
                 return -EINVAL;
         }
-        char num[24];
-        snprintf(num, sizeof(num), "%llu", idx);
-        *ret = strjoin(pf, ":", num);
+        /* the index in its canonical spelling (no leading zeros): digits from the right */
+        char num[24], *d = num + sizeof(num) - 1;
+        *d = '\0';
+        do
+                *--d = (char) ('0' + idx % 10);
+        while (idx /= 10);
+        *ret = strjoin(pf, ":", d);
         return 0;
 }
 
@@ -100,7 +104,7 @@ static void vf_link(struct conf *c, struct diag *d) {
                         i--;
                         continue;
                 }
-                pf->vfs = xrealloc(pf->vfs, (pf->n_vfs + 1) * sizeof(*pf->vfs));
+                XGROW(pf->vfs, pf->n_vfs);
                 pf->vfs[pf->n_vfs++] = vf;
         }
         for (size_t i = 0; i < CONF_N(c, SRIOV); i++) {

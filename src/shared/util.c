@@ -38,6 +38,17 @@ void *xrealloc(void *p, size_t n) {
         return p;
 }
 
+void *xgrow(void *v, size_t n, size_t size) {
+        size_t cap;
+
+        if (n & (n - 1))
+                return v; /* not a power of two (nor 0): the last doubling left room */
+        cap = n ? n * 2 : 1;
+        if (cap < n || cap > SIZE_MAX / size)
+                oom();
+        return xrealloc(v, cap * size);
+}
+
 char *xstrdup(const char *s) {
         char *p = strdup(s);
         if (!p)

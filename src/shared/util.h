@@ -24,12 +24,12 @@ static inline void fclosep(FILE **f) {
 /* says "out of memory" and aborts: what the x*() allocators do when allocation fails */
 _Noreturn void oom(void);
 void *xmalloc(size_t n);
-/* for tdestroy() on a tree whose nodes point at what something else owns */
-static inline void noop_free(void *p) {
-        (void) p;
-}
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
+/* Room for element n of an array of n elements that grows one at a time and through nothing
+ * else: the capacity doubles when n is 0 or a power of two, so n appends cost O(n) in all. */
+void *xgrow(void *v, size_t n, size_t size);
+#define XGROW(v, n) ((v) = xgrow((v), (n), sizeof(*(v))))
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The strings up to a NULL, joined (cheaper than xasprintf() where it runs per line). */

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "load.h"
 #include "model.h"
 #include "section.h"
 #include "util.h"
@@ -64,10 +65,18 @@ static struct conf *load(const char *text) {
                 perror(path);
                 exit(2);
         }
-        if (conf_load_all(&c, paths, &d) < 0 || !c) {
+        unsigned disagreements = 0;
+        if (conf_load_opts(&c, kinds_all, paths, &d, &disagreements) < 0 || !c) {
                 printf("conf_load failed\n");
                 exit(2);
         }
+        /* every input: libinih read every line as the reader did (see load.c, take_line()) */
+        if (disagreements) {
+                n_fail++;
+                printf("FAIL: libinih read %u line(s) otherwise than the reader in:\n%s\n", disagreements, text);
+                dump_msgs();
+        } else
+                n_pass++;
         return c;
 }
 
