@@ -176,7 +176,7 @@ static void status_size(struct status *st, const struct conf_hugepages *h) {
                         want += (long long) h->node_pages[k].pages;
         }
 
-        o = obj_new(st, "hugepages", h->name, &h->loc);
+        o = obj_new(st, &kind_hugepages, h->name, &h->loc);
         o->unit = unit_instance("hostvirt-hugepages", h->name, ".service");
         obj_compare(o, "active_state", val_str("active"), unit_active_state(o->unit));
         obj_compare(o, "supported", val_bool(true), val_bool(host_exists(dir)));

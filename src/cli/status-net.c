@@ -70,7 +70,7 @@ static void status_vlan(struct status *st, const struct conf_vlan *v) {
         bool is_vlan = d.r == 0 && streq(d.l.kind, "vlan");
         struct obj *o;
 
-        o = obj_new(st, "vlan", v->name, &v->loc);
+        o = obj_new(st, &kind_vlan, v->name, &v->loc);
         o->unit = unit_instance("hostvirt-vlan", v->name, ".service");
         obj_compare(o, "active_state", val_str("active"), unit_active_state(o->unit));
         common_items(o, &d, "vlan", v->mtu);
@@ -99,7 +99,7 @@ static void status_bridge(struct status *st, const struct conf_bridge *b) {
         _cleanup_free_ char *have_mac = d.r == 0 && d.l.has_mac ? format_mac(d.l.mac) : NULL;
         struct obj *o;
 
-        o = obj_new(st, "bridge", b->name, &b->loc);
+        o = obj_new(st, &kind_bridge, b->name, &b->loc);
         o->unit = unit_instance("hostvirt-bridge", b->name, ".service");
         obj_compare(o, "active_state", val_str("active"), unit_active_state(o->unit));
         common_items(o, &d, "bridge", b->mtu);
@@ -146,7 +146,7 @@ static void status_bond(struct status *st, const struct conf_bond *b) {
         _cleanup_free_ char *have_mac = d.r == 0 && d.l.has_mac ? format_mac(d.l.mac) : NULL;
         struct obj *o;
 
-        o = obj_new(st, "bond", b->name, &b->loc);
+        o = obj_new(st, &kind_bond, b->name, &b->loc);
         o->unit = unit_instance("hostvirt-bond", b->name, ".service");
         obj_compare(o, "active_state", val_str("active"), unit_active_state(o->unit));
         common_items(o, &d, "bond", b->mtu);

@@ -33,21 +33,6 @@ static const char *state_color(enum state s) {
         return s == STATE_DRIFT ? ANSI_RED : s == STATE_UNKNOWN ? ANSI_YELLOW : ANSI_GREEN;
 }
 
-static const char *kind_title(const char *kind) {
-        static const struct {
-                const char *kind, *title;
-        } titles[] = {
-                { "sriov", "SR-IOV" },     { "hugepages", "Hugepages" }, { "vlan", "VLAN" },
-                { "bridge", "Bridge" },    { "bond", "Bond" },           { "libvirt", "Libvirt" },
-                { "generator", "Generator" },
-        };
-
-        for (size_t i = 0; i < ELEMENTSOF(titles); i++)
-                if (streq(titles[i].kind, kind))
-                        return titles[i].title;
-        return kind;
-}
-
 struct out {
         FILE *f;
         bool color;
@@ -119,10 +104,7 @@ static void print_member(const struct out *o, const struct obj *m) {
 }
 
 static void print_obj(const struct out *o, const struct obj *obj) {
-        if (streq(obj->kind, "libvirt") || streq(obj->kind, "generator"))
-                fprintf(o->f, "[%s] %s", kind_title(obj->kind), obj->name);
-        else
-                fprintf(o->f, "[%s %s]", kind_title(obj->kind), obj->name);
+        fprintf(o->f, obj->bare ? "[%s] %s" : "[%s %s]", obj->type, obj->name);
         if (obj->file && obj->line > 0)
                 fprintf(o->f, " (%s:%u)", obj->file, obj->line);
         fputs(": ", o->f);

@@ -119,7 +119,7 @@ static void status_pf(struct status *st, const struct conf_sriov *pf) {
         struct obj *o;
         unsigned count;
 
-        o = obj_new(st, "sriov", pf->name, &pf->loc);
+        o = obj_new(st, &kind_sriov, pf->name, &pf->loc);
         o->unit = unit_instance("interface-vf", pf->name, ".service");
         obj_compare(o, "active_state", val_str("active"), unit_active_state(o->unit));
 

@@ -91,7 +91,7 @@ static void libvirt_objects(struct status *st, const struct plan *loaded, const 
 
         for (size_t i = 0; i < lv->n_services; i++) {
                 _cleanup_free_ char *relpath = xasprintf("%s.d/50-hostvirt.conf", lv->services[i]);
-                struct obj *o = obj_new(st, "libvirt", lv->services[i], lv->loc.line > 0 ? &lv->loc : NULL);
+                struct obj *o = obj_new(st, &kind_libvirt, lv->services[i], lv->loc.line > 0 ? &lv->loc : NULL);
 
                 o->unit = xstrdup(lv->services[i]);
                 struct val load = unit_load_state(o->unit);
@@ -130,7 +130,7 @@ void status_libvirt(struct status *st) {
         libvirt_objects(st, &loaded, &now, have_loaded);
 
         changed = have_loaded ? plan_diff(&loaded, GENERATOR_OUTPUT_DIR, &now, NULL) : 0;
-        o = obj_new(st, "generator", GENERATOR_OUTPUT_DIR, NULL);
+        o = obj_new_other(st, "generator", "Generator", GENERATOR_OUTPUT_DIR);
         obj_compare(o, "output", val_str("current"),
                     !have_loaded ? val_unknown() : val_str(changed == 0 ? "current" : "outdated"));
         obj_compare(o, "changed_files", val_null(), have_loaded ? val_int(changed) : val_unknown());

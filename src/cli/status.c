@@ -90,16 +90,30 @@ static struct obj *obj_alloc(const char *kind, const char *name) {
         return o;
 }
 
-struct obj *obj_new(struct status *st, const char *kind, const char *name, const struct conf_loc *loc) {
+static struct obj *obj_push(struct status *st, struct obj *o) {
+        st->objs = xrealloc(st->objs, (st->n_objs + 1) * sizeof(*st->objs));
+        st->objs[st->n_objs++] = o;
+        return o;
+}
+
+struct obj *obj_new_other(struct status *st, const char *kind, const char *type, const char *name) {
         struct obj *o = obj_alloc(kind, name);
 
+        o->type = type;
+        o->bare = true;
+        return obj_push(st, o);
+}
+
+struct obj *obj_new(struct status *st, const struct kind *k, const char *name, const struct conf_loc *loc) {
+        struct obj *o = obj_alloc(k->slug, name);
+
+        o->type = k->type;
+        o->bare = !k->name_example;
         if (loc) {
                 o->file = loc->file;
                 o->line = loc->line;
         }
-        st->objs = xrealloc(st->objs, (st->n_objs + 1) * sizeof(*st->objs));
-        st->objs[st->n_objs++] = o;
-        return o;
+        return obj_push(st, o);
 }
 
 struct obj *obj_add_member(struct obj *o, const char *kind, const char *name) {

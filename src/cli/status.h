@@ -51,7 +51,9 @@ struct item {
 };
 
 struct obj {
-        const char *kind;       /* "sriov", "vf", "hugepages", "node", "vlan", "bridge", "bond", "port", "libvirt", "generator" */
+        const char *kind;       /* a kind's slug ("sriov", "vlan", ...), a member's ("vf", "node", "port"), "generator" */
+        const char *type;       /* a top-level object's heading in the text output: "SR-IOV" */
+        bool bare;              /* headed "[Type] NAME" (a section without a name), not "[Type NAME]" */
         char *name;
         const char *file;       /* where it is configured (points into struct conf), or NULL */
         unsigned line;
@@ -85,7 +87,9 @@ bool val_equal(const struct val *a, const struct val *b);
 /* The value as text: "yes"/"no" for booleans, "-" for null, "unknown". */
 char *val_format(const struct val *v);
 
-struct obj *obj_new(struct status *st, const char *kind, const char *name, const struct conf_loc *loc);
+/* A top-level object: one of a kind (headed by the kind's section type), or another one. */
+struct obj *obj_new(struct status *st, const struct kind *k, const char *name, const struct conf_loc *loc);
+struct obj *obj_new_other(struct status *st, const char *kind, const char *type, const char *name);
 struct obj *obj_add_member(struct obj *o, const char *kind, const char *name);
 /* Compares want with have: info when want is null, unknown when have is, else ok or drift.
  * Takes ownership of both values. */

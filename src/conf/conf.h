@@ -78,6 +78,7 @@ struct net_ops {
  */
 struct kind {
         const char *type;       /* the section type, "SR-IOV" */
+        const char *slug;       /* its name in `hostvirt status --json`, "sriov" */
         unsigned id;            /* its position in the list */
         size_t size;            /* of its object */
         const struct key_def *keys;

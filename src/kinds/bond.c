@@ -205,6 +205,7 @@ static const struct net_ops bond_net = {
 
 const struct kind kind_bond = {
         .type = "Bond",
+        .slug = "bond",
         .id = KIND_BOND,
         .size = sizeof(struct conf_bond),
         .keys = bond_keys,

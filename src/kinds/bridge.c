@@ -133,6 +133,7 @@ static const struct net_ops bridge_net = {
 
 const struct kind kind_bridge = {
         .type = "Bridge",
+        .slug = "bridge",
         .id = KIND_BRIDGE,
         .size = sizeof(struct conf_bridge),
         .keys = bridge_keys,

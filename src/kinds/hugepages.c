@@ -399,6 +399,7 @@ static int hugepages_emit(struct emitter *e, const struct conf *c) {
 
 const struct kind kind_hugepages = {
         .type = "Hugepages",
+        .slug = "hugepages",
         .id = KIND_HUGEPAGES,
         .size = sizeof(struct conf_hugepages),
         .keys = hugepages_keys,

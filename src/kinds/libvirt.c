@@ -195,6 +195,7 @@ static int libvirt_emit(struct emitter *e, const struct conf *c) {
 
 const struct kind kind_libvirt = {
         .type = "Libvirt",
+        .slug = "libvirt",
         .id = KIND_LIBVIRT,
         .size = sizeof(struct conf_libvirt),
         .keys = libvirt_keys,

@@ -237,6 +237,7 @@ static int sriov_emit(struct emitter *e, const struct conf *c) {
 
 const struct kind kind_sriov = {
         .type = "SR-IOV",
+        .slug = "sriov",
         .id = KIND_SRIOV,
         .size = sizeof(struct conf_sriov),
         .keys = sriov_keys,

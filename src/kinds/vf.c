@@ -116,6 +116,7 @@ static void vf_link(struct conf *c, struct diag *d) {
 
 const struct kind kind_vf = {
         .type = "VF",
+        .slug = "vf",
         .id = KIND_VF,
         .size = sizeof(struct conf_vf),
         .keys = vf_keys,

@@ -134,6 +134,7 @@ static const struct net_ops vlan_net = {
 
 const struct kind kind_vlan = {
         .type = "VLAN",
+        .slug = "vlan",
         .id = KIND_VLAN,
         .size = sizeof(struct conf_vlan),
         .keys = vlan_keys,

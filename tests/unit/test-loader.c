@@ -174,6 +174,12 @@ static void try_value(const struct kind *k, const struct key_def *key, const cha
 static void test_key_tables(void) {
         for (size_t i = 0; kinds_all[i]; i++) {
                 const struct kind *k = kinds_all[i];
+
+                /* the slug names the kind in status --json: lowercase letters, one per kind */
+                bool slug_ok = k->slug && *k->slug && strspn(k->slug, "abcdefghijklmnopqrstuvwxyz") == strlen(k->slug);
+                for (size_t j = 0; slug_ok && j < i; j++)
+                        slug_ok = !streq(kinds_all[j]->slug, k->slug);
+                check(slug_ok, "[%s] has a slug of its own (%s)", "", k->type, k->slug ? k->slug : "(none)");
                 for (const struct key_def *key = k->keys; key->name; key++) {
                         char buf[64];
 
