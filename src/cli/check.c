@@ -10,11 +10,13 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "log.h"
 #include "root.h"
+#include "sysfs.h"
 #include "util.h"
 
 /* Does /sys/<dir>/<name> exist (under HOSTVIRT_ROOT)? */
@@ -129,6 +131,29 @@ static void check_hugepages(struct diag *d, const struct conf *c) {
         }
 }
 
+/* br_netfilter hands what a bridge forwards between its ports (the guests' traffic) to the host's
+ * IP firewall, whose FORWARD policy may drop it: say so, and where the choices are explained. */
+static void check_bridge_netfilter(struct diag *d, const struct conf_bridge *b) {
+        _cleanup_free_ char *why = NULL, *on = bridge_netfilter(b->name, &why);
+        char list[64] = "";
+        size_t n = 0;
+        char **w;
+
+        if (!on || !*on)
+                return;
+        /* "iptables ip6tables arptables" as "iptables, ip6tables and arptables" */
+        w = split_words(on, &n);
+        for (size_t i = 0; i < n; i++) {
+                size_t at = strlen(list);
+                snprintf(list + at, sizeof(list) - at, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", w[i]);
+        }
+        strv_free(w);
+        diag_warning(d, b->loc.file, b->loc.line,
+                     "[Bridge %s]: the traffic it bridges passes the host's %s rules (br_netfilter: %s); a FORWARD "
+                     "policy that drops takes its guests off the network: see hostvirt.conf(5), BRIDGES AND THE "
+                     "FIREWALL", b->name, list, why);
+}
+
 /* An interface a section names: there now, or one hostvirt makes. */
 static bool net_provided(const struct conf *c, const char *name) {
         return netdev_exists(name) || conf_find_vlan(c, name) || conf_find_bridge(c, name) || conf_find_bond(c, name);
@@ -148,6 +173,7 @@ static void check_net(struct diag *d, const struct conf *c) {
                         if (!net_provided(c, b->ports[p]))
                                 diag_warning(d, b->loc.file, b->loc.line, "[Bridge %s]: port %s is neither declared "
                                              "nor an interface on this host now", b->name, b->ports[p]);
+                check_bridge_netfilter(d, b);
         }
         for (size_t i = 0; i < CONF_N(c, BOND); i++) {
                 const struct conf_bond *b = CONF_AT(c, BOND, conf_bond, i);

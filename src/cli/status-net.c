@@ -9,6 +9,7 @@
 #include "escape.h"
 #include "link.h"
 #include "status.h"
+#include "sysfs.h"
 #include "util.h"
 
 /* One device now: r is 0 (found), -ENODEV (there is none), or why it could not be asked. */
@@ -113,6 +114,9 @@ static void status_bridge(struct status *st, const struct conf_bridge *b) {
         obj_compare(o, "vlan_filtering", val_conf_bool(b->vlan_filtering),
                     dev_val(&d, is_bridge && d.l.br_vlan_filtering >= 0 ? val_bool(d.l.br_vlan_filtering)
                                                                          : val_null()));
+        /* for information: what the host's firewall sees of the guests' traffic (hostvirt.conf(5)) */
+        _cleanup_free_ char *nf = bridge_netfilter(b->name, NULL);
+        obj_compare(o, "netfilter", val_null(), val_str(nf && *nf ? nf : "none"));
         for (size_t p = 0; p < b->n_ports; p++)
                 port_member(st, o, b->name, b->ports[p]);
 }

@@ -21,3 +21,11 @@ char *host_first_entry(const char *dir);
 struct val host_read_int(const char *path);
 /* The same for a 0/1 file as VAL_BOOL. */
 struct val host_read_bool(const char *path);
+
+/* Which of the kernel's netfilter hooks the traffic a bridge forwards between its ports passes
+ * (br_netfilter): "iptables", "ip6tables" and "arptables" (the families whose IPv4, IPv6 and ARP
+ * rules, iptables' or nftables', see it), space-separated; "" when none; NULL when the kernel has
+ * no br_netfilter (no /proc/sys/net/bridge).  A family is on when its global sysctl
+ * net.bridge.bridge-nf-call-FAMILY is 1, or the bridge's own nf_call_FAMILY (which can only
+ * add it).  *ret_why, when not NULL, gets the settings that turn them on. */
+char *bridge_netfilter(const char *bridge, char **ret_why);

@@ -196,7 +196,7 @@ rc=0; net_status
 expect net-exit-status "$rc" 1
 valid_json net-json-shape "$R"
 expect bridge-settings "$(pyq "$R.json" '[(k, v["actual"], v["state"]) for k, v in o("bridge", "br20")["settings"].items() if k != "mac"]')" \
-        "[('active_state', None, 'unknown'), ('present', True, 'ok'), ('kind', 'bridge', 'ok'), ('up', True, 'ok'), ('mtu', 1400, 'ok'), ('stp', True, 'drift'), ('forward_delay_sec', 4, 'ok'), ('vlan_filtering', False, 'info')]"
+        "[('active_state', None, 'unknown'), ('present', True, 'ok'), ('kind', 'bridge', 'ok'), ('up', True, 'ok'), ('mtu', 1400, 'ok'), ('stp', True, 'drift'), ('forward_delay_sec', 4, 'ok'), ('vlan_filtering', False, 'info'), ('netfilter', 'none', 'info')]"
 expect bridge-ports "$(pyq "$R.json" '[(x["name"], x["state"], s(x, "master")["actual"]) for x in o("bridge", "br20")["members"]]')" \
         "[('eth2', 'ok', 'br20'), ('eth3', 'drift', None)]"
 expect vlan-wrong-kind "$(pyq "$R.json" '[(k, v["actual"], v["state"]) for k, v in o("vlan", "vlan30")["settings"].items() if k in ("present", "kind", "id", "link")]')" \

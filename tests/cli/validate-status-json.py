@@ -15,7 +15,7 @@ STATES = {"ok", "drift", "unknown"}
 SETTING_STATES = STATES | {"info"}
 STRINGS = {"load_state", "active_state", "pci_address", "netdev", "driver", "kind", "link", "master", "mount", "mac",
            "vlan_protocol", "protocol", "link_state", "dropin", "output", "mode", "transmit_hash_policy",
-           "lacp_transmit_rate"}
+           "lacp_transmit_rate", "netfilter"}
 BOOLEANS = {"present", "supported", "autoprobe", "up", "trust", "spoof_check", "stp", "vlan_filtering"}
 ENUMS = {
     "vlan_protocol": {"802.1Q", "802.1ad"},
@@ -75,6 +75,8 @@ def check_value(where, key, v):
         problem(where, f"{key}: {v!r} has the wrong type")
     elif key in ENUMS and v not in ENUMS[key]:
         problem(where, f"{key}: {v!r} is not one of {sorted(ENUMS[key])}")
+    elif key == "netfilter" and v != "none" and not re.fullmatch(r"(iptables|ip6tables|arptables)( (ip6tables|arptables))*", v):
+        problem(where, f"netfilter: {v!r} is neither none nor families of iptables, ip6tables, arptables")
     elif key == "mac" and not re.fullmatch(r"([0-9a-f]{2}:){5}[0-9a-f]{2}", v):
         problem(where, f"mac: {v!r} is not aa:bb:cc:dd:ee:ff")
 

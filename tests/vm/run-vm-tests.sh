@@ -269,14 +269,15 @@ install -m 755 "$g/run-checks.sh" "$g/boot-devices.sh" "$layer/usr/lib/hostvirt-
 # of its kill test need 802.1Q and bonding, so they run here.
 [ ! -f "$ubuild/tests/fault-inject.so" ] \
         || install -m 644 "$ubuild/tests/fault-inject.so" "$layer/usr/lib/hostvirt-vmtest/"
-# The net suite's kernel-dependent halves (tests/net: vlan.sh 8021q, bond.sh bonding), which
-# the development host's kernel cannot run: the scripts, and a build tree where tests/net/lib.sh
-# finds the installed helper.
+# The net suite's kernel-dependent halves (tests/net: vlan.sh 8021q, bond.sh bonding,
+# bridge-netfilter.sh with Debian's br_netfilter module), which the development host's kernel
+# may not run: the scripts, and a build tree where tests/net/lib.sh finds the installed programs.
 t=$layer/usr/lib/hostvirt-vmtest
 install -D -m 644 "$SRCDIR/tests/lib/common.sh" "$t/src/tests/lib/common.sh"
-for f in lib.sh vlan.sh bond.sh; do install -D -m 644 "$SRCDIR/tests/net/$f" "$t/src/tests/net/$f"; done
-install -d "$t/build/src/net"
+for f in lib.sh vlan.sh bond.sh bridge-netfilter.sh; do install -D -m 644 "$SRCDIR/tests/net/$f" "$t/src/tests/net/$f"; done
+install -d "$t/build/src/net" "$t/build/src/cli"
 ln -s /usr/libexec/hostvirt/hostvirt-net "$t/build/src/net/hostvirt-net"
+ln -s /usr/bin/hostvirt "$t/build/src/cli/hostvirt"
 # A fixed machine id: persistent VF MACs are derived from it.
 echo 5f1e0a6c3b2d4e8f9a0b1c2d3e4f5a6b > "$layer/etc/machine-id"
 echo hvguest > "$layer/etc/hostname"

@@ -726,7 +726,7 @@ fi
 
 # ------------------------------------------------------------------ the net suite where this kernel has it
 
-# tests/net's scripts for what the development host's kernel lacks (802.1Q, bonding), run here
+# tests/net's scripts for what the development host's kernel lacks (802.1Q, bonding; br_netfilter), run here
 # as the net suite runs them there (each test in a network namespace of its own).  Each of
 # their check lines becomes one here: net-suite.SCRIPT.CHECK.  A SKIP (77) is a failure here:
 # this kernel has both.
@@ -756,6 +756,12 @@ if group net-suite; then
         else
                 net_suite vlan-8021q vlan.sh 8021q
                 net_suite bond-bonding bond.sh bonding
+                # Debian's kernel has br_netfilter as a module: loaded here (a throwaway guest)
+                if modprobe br_netfilter; then
+                        net_suite bridge-netfilter bridge-netfilter.sh ""
+                else
+                        fail net-suite.bridge-netfilter "modprobe br_netfilter failed"
+                fi
         fi
 fi
 
