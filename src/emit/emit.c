@@ -36,7 +36,20 @@ struct emitter {
 
         /* what emitted files name, for the libvirt drop-ins: each once, in emit order */
         struct names { char **v; size_t n; struct hashset index; } units, mounts, sources;
+
+        /* device units and how long they wait (emit_device_timeout()), in first-named order */
+        struct device_timeout { char *unit; unsigned secs; char *source; } **timeouts;
+        size_t n_timeouts;
+        struct hashset timeout_index;
 };
+
+static uint64_t hash_timeout(const void *a) {
+        return hash_string(((const struct device_timeout *) a)->unit);
+}
+
+static bool eq_timeout(const void *a, const void *b) {
+        return streq(((const struct device_timeout *) a)->unit, ((const struct device_timeout *) b)->unit);
+}
 
 /* memory mode: a path of files[] and its place there */
 struct path_entry {
@@ -90,6 +103,7 @@ static struct emitter *emitter_alloc(void) {
         e->dirs = HASHSET_INIT(hash_string_entry, streq_entry);
         e->paths = HASHSET_INIT(hash_path_entry, eq_path_entry);
         e->units.index = e->mounts.index = e->sources.index = HASHSET_INIT(hash_string_entry, streq_entry);
+        e->timeout_index = HASHSET_INIT(hash_timeout, eq_timeout);
         e->units.v = xcalloc(1, sizeof(char *));
         e->mounts.v = xcalloc(1, sizeof(char *));
         e->sources.v = xcalloc(1, sizeof(char *));
@@ -136,6 +150,13 @@ void emitter_free(struct emitter *e) {
         names_done(&e->units);
         names_done(&e->mounts);
         names_done(&e->sources);
+        hashset_done(&e->timeout_index, NULL);
+        for (size_t i = 0; i < e->n_timeouts; i++) {
+                free(e->timeouts[i]->unit);
+                free(e->timeouts[i]->source);
+                free(e->timeouts[i]);
+        }
+        free(e->timeouts);
         free(e);
 }
 
@@ -291,6 +312,52 @@ int emit_wanted_instance(struct emitter *e, const char *prefix, const char *inst
         *ret_unit = unit;
         unit = NULL;
         return 0;
+}
+
+void emit_device_timeout(struct emitter *e, const char *device_unit, unsigned secs, const char *source_file) {
+        struct device_timeout key = { .unit = (char *) device_unit }, *t;
+        /* 0 waits for ever: longer than any number of seconds */
+        unsigned long long wait = secs == 0 ? ULLONG_MAX : secs;
+
+        t = hashset_get(&e->timeout_index, &key);
+        if (t) {
+                if (wait > (t->secs == 0 ? ULLONG_MAX : t->secs)) {
+                        t->secs = secs;
+                        free(t->source);
+                        t->source = xstrdup(source_file);
+                }
+                return;
+        }
+        t = xmalloc(sizeof(*t));
+        *t = (struct device_timeout) { xstrdup(device_unit), secs, xstrdup(source_file) };
+        XGROW(e->timeouts, e->n_timeouts);
+        e->timeouts[e->n_timeouts++] = t;
+        hashset_put(&e->timeout_index, t);
+}
+
+int emit_finish(struct emitter *e) {
+        int ret = 0;
+
+        for (size_t i = 0; i < e->n_timeouts; i++) {
+                const struct device_timeout *t = e->timeouts[i];
+                _cleanup_free_ char *relpath = strjoin(t->unit, ".d/50-hostvirt.conf");
+                FILE *f = emit_open(e, relpath);
+                int r;
+
+                if (!f) {
+                        ret = ret ?: -ENOMEM;
+                        continue;
+                }
+                emit_unit_header(f, t->source);
+                if (t->secs == 0)
+                        fputs("JobRunningTimeoutSec=infinity\n", f);
+                else
+                        fprintf(f, "JobRunningTimeoutSec=%us\n", t->secs);
+                r = emit_close(e, f);
+                if (r < 0 && ret == 0)
+                        ret = r;
+        }
+        return ret;
 }
 
 void emit_unit_header(FILE *f, const char *source_file) {

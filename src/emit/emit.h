@@ -45,6 +45,17 @@ int emit_symlink(struct emitter *e, const char *relpath, const char *target);
 int emit_wanted_instance(struct emitter *e, const char *prefix, const char *instance, const char *wanted_by,
                          char **ret_unit);
 
+/*
+ * How long the start job of a device unit waits for its device (secs; 0: for ever) instead of
+ * DefaultDeviceTimeoutSec=: DEVICE.d/50-hostvirt.conf with JobRunningTimeoutSec=, as fstab's
+ * x-systemd.device-timeout= does.  Of several objects that name one device, the longest wait
+ * wins (a device may not give up on one while another still waits).  Written by
+ * emit_finish().
+ */
+void emit_device_timeout(struct emitter *e, const char *device_unit, unsigned secs, const char *source_file);
+/* Writes what the emitters registered for all of them (the device timeouts). */
+int emit_finish(struct emitter *e);
+
 /* Writes the header comment, "[Unit]" and SourcePath=<file> ('%' escaped). */
 void emit_unit_header(FILE *f, const char *source_file);
 

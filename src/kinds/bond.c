@@ -81,6 +81,7 @@ static const struct key_def bond_keys[] = {
         { .name = "MIIMonitorSec", .type = KEY_CUSTOM, .parse = parse_miimon },
         KEY_UINT_FIELD("MinLinks", struct conf_bond, min_links, 0, 1024),
         KEY_UINT_FIELD("MTU", struct conf_bond, mtu, 68, 65535),
+        KEY_UINT_FIELD("DeviceTimeoutSec", struct conf_bond, device_timeout_sec, 0, 86400),
         { .name = "MACAddress", .type = KEY_MAC, .offset = offsetof(struct conf_bond, mac),
           .offset_set = offsetof(struct conf_bond, has_mac) },
         {}
@@ -102,6 +103,7 @@ static void bond_init(void *obj, const char *name, const struct conf_loc *loc) {
         b->mode = BOND_MODE_BALANCE_RR;
         b->xmit_hash_policy = b->lacp_rate = CONF_UNSET;
         b->miimon_ms = b->min_links = CONF_UNSET;
+        b->device_timeout_sec = CONF_UNSET;
         b->ports = xcalloc(1, sizeof(char *));
 }
 
@@ -174,6 +176,8 @@ static int emit_bond(struct emitter *e, const struct conf *c, const struct conf_
                                                b->ports[i], b->name);
                 }
                 fprintf(s, "Wants=%s\nAfter=%s\n", port, port);
+                if (!ours && b->device_timeout_sec != CONF_UNSET)
+                        emit_device_timeout(e, port, (unsigned) b->device_timeout_sec, b->loc.file);
         }
         if (fclose(s) != 0)
                 return log_error_errno(errno, "Failed to build the drop-in of %s: %m", unit);

@@ -21,6 +21,7 @@ static const struct key_def bridge_keys[] = {
         KEY_UINT_FIELD("ForwardDelaySec", struct conf_bridge, forward_delay_sec, 2, 30),
         { .name = "VLANFiltering", .type = KEY_BOOL, .offset = offsetof(struct conf_bridge, vlan_filtering) },
         KEY_UINT_FIELD("MTU", struct conf_bridge, mtu, 68, 65535),
+        KEY_UINT_FIELD("DeviceTimeoutSec", struct conf_bridge, device_timeout_sec, 0, 86400),
         { .name = "MACAddress", .type = KEY_MAC, .offset = offsetof(struct conf_bridge, mac),
           .offset_set = offsetof(struct conf_bridge, has_mac) },
         {}
@@ -39,7 +40,7 @@ static void bridge_init(void *obj, const char *name, const struct conf_loc *loc)
 
         b->name = xstrdup(name);
         b->loc = *loc;
-        b->stp = b->forward_delay_sec = b->vlan_filtering = CONF_UNSET;
+        b->stp = b->forward_delay_sec = b->vlan_filtering = b->device_timeout_sec = CONF_UNSET;
         b->ports = xcalloc(1, sizeof(char *));
 }
 
@@ -101,6 +102,8 @@ static int emit_bridge(struct emitter *e, const struct conf *c, const struct con
                                                b->ports[i], b->name);
                 }
                 fprintf(s, "Wants=%s\nAfter=%s\n", port, port);
+                if (!ours && b->device_timeout_sec != CONF_UNSET)
+                        emit_device_timeout(e, port, (unsigned) b->device_timeout_sec, b->loc.file);
         }
         if (fclose(s) != 0)
                 return log_error_errno(errno, "Failed to build the drop-in of %s: %m", unit);

@@ -21,5 +21,6 @@ int emit_all(struct emitter *e, const struct conf *c) {
                         if (r < 0 && ret == 0)
                                 ret = r;
                 }
-        return ret;
+        int r = emit_finish(e);
+        return ret < 0 ? ret : r;
 }

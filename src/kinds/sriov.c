@@ -41,6 +41,7 @@ static const struct key_def sriov_keys[] = {
         { .name = "MACAddressPolicy", .type = KEY_ENUM, .offset = offsetof(struct conf_sriov, mac_policy),
           .values = mac_policies, .flags = KEYF_NETDEV },
         KEY_UINT_FIELD("TimeoutSec", struct conf_sriov, timeout_sec, 1, 86400),
+        KEY_UINT_FIELD("DeviceTimeoutSec", struct conf_sriov, device_timeout_sec, 0, 86400),
         { .name = "MACAddress", .type = KEY_REFUSED, .hint = "[VF <pf>:<index>] sections (one MAC per VF)" },
         VF_SETTINGS_KEYS(struct conf_sriov, defaults),
         {}
@@ -111,7 +112,7 @@ static void sriov_init(void *obj, const char *name, const struct conf_loc *loc) 
         pf->name = xstrdup(name);
         pf->is_pci = pci_address_valid(name);
         pf->loc = *loc;
-        pf->autoprobe = CONF_UNSET;
+        pf->autoprobe = pf->device_timeout_sec = CONF_UNSET;
         pf->unmanaged = true;
         pf->mac_policy = MAC_POLICY_KEEP;
         vf_settings_init(&pf->defaults);
@@ -216,6 +217,8 @@ static int sriov_emit(struct emitter *e, const struct conf *c) {
                         ret = r;
                         continue;
                 }
+                if (pf->device_timeout_sec != CONF_UNSET)
+                        emit_device_timeout(e, device, (unsigned) pf->device_timeout_sec, pf->loc.file);
                 dropin = strjoin(unit, ".d/50-hostvirt.conf");
                 f = emit_open(e, dropin);
                 if (!f) {

@@ -57,6 +57,7 @@ struct conf_sriov {
         int mac_policy;     /* enum mac_policy */
         struct vf_settings defaults;
         unsigned timeout_sec; /* 0 = derived from num_vfs */
+        int device_timeout_sec; /* the PF's device unit's wait, 0 = for ever, CONF_UNSET = systemd's */
         struct conf_vf **vfs; /* per-VF sections of this PF, sorted by index (owned by the [VF] kind) */
         size_t n_vfs;
 };

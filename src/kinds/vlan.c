@@ -20,6 +20,7 @@ static const struct key_def vlan_keys[] = {
         KEY_UINT_FIELD("Id", struct conf_vlan, id, 1, 4094),
         { .name = "Protocol", .type = KEY_ENUM, .offset = offsetof(struct conf_vlan, protocol), .values = vlan_protocols },
         KEY_UINT_FIELD("MTU", struct conf_vlan, mtu, 68, 65535),
+        KEY_UINT_FIELD("DeviceTimeoutSec", struct conf_vlan, device_timeout_sec, 0, 86400),
         { .name = "Bridge", .type = KEY_STRING, .offset = offsetof(struct conf_vlan, bridge), .check = check_ifname },
         {}
 };
@@ -49,6 +50,7 @@ static void vlan_init(void *obj, const char *name, const struct conf_loc *loc) {
         v->name = xstrdup(name);
         v->loc = *loc;
         v->protocol = 0x8100;
+        v->device_timeout_sec = CONF_UNSET;
 }
 
 static bool vlan_verify(struct section *s, void *obj) {
@@ -102,6 +104,8 @@ static int emit_vlan(struct emitter *e, const struct conf *c, const struct conf_
                 return r;
 
         parent = net_interface_unit(c, v->link, &ours);
+        if (!ours && v->device_timeout_sec != CONF_UNSET)
+                emit_device_timeout(e, device, (unsigned) v->device_timeout_sec, v->loc.file);
         if (ours)
                 body = xasprintf("BindsTo=%s\nAfter=%s\nWants=%s\nAfter=%s\n", device, device, parent, parent);
         else

@@ -17,6 +17,7 @@ struct conf_vlan {
         int protocol;       /* 0x8100 or 0x88a8 */
         unsigned mtu;       /* 0 = unset */
         char *bridge;       /* NULL = none */
+        int device_timeout_sec; /* Link='s device unit's wait (not one of ours), 0 = for ever, CONF_UNSET */
 };
 
 struct conf_bridge {
@@ -30,6 +31,7 @@ struct conf_bridge {
         unsigned mtu;       /* 0 = unset */
         bool has_mac;
         uint8_t mac[6];
+        int device_timeout_sec; /* the ports' device units' wait (not ours), 0 = for ever, CONF_UNSET */
 };
 
 static inline struct conf_vlan *conf_find_vlan(const struct conf *c, const char *name) {

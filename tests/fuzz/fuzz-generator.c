@@ -331,7 +331,7 @@ static bool key_in(const char *key, size_t len, const char *const *keys) {
  * then add it here). */
 static const char *const unit_keys[] = { "SourcePath", "Description", "Documentation", "DefaultDependencies",
                                          "Wants", "After", "Before", "Requires", "BindsTo", "Conflicts",
-                                         "RequiresMountsFor", NULL };
+                                         "RequiresMountsFor", "JobRunningTimeoutSec", NULL };
 static const char *const service_keys[] = { "TimeoutStartSec", NULL };
 static const char *const mount_keys[] = { "What", "Where", "Type", "Options", NULL };
 static const char *const unit_list_keys[] = { "Wants", "After", "Before", "Requires", "BindsTo", "Conflicts", NULL };
@@ -370,6 +370,16 @@ static void check_line(const char *rel, const char *l, size_t len, const char *c
         if (key_in(l, (size_t) (eq - l), unit_list_keys))
                 fuzz_assert(unit_name_ok(eq + 1, len - (size_t) (eq + 1 - l)), "%s: invalid unit name in '%.*s'", rel,
                             (int) len, l);
+        if ((size_t) (eq - l) == strlen("JobRunningTimeoutSec") && !strncmp(l, "JobRunningTimeoutSec", (size_t) (eq - l))) {
+                /* DeviceTimeoutSec=: only on a device unit, "infinity" or 1..86400 seconds */
+                const char *v = eq + 1;
+                size_t n = len - (size_t) (eq + 1 - l), digits = strspn(v, "0123456789");
+                unsigned long secs = digits > 0 && digits <= 5 ? strtoul(v, NULL, 10) : 0;
+                fuzz_assert(strstr(rel, ".device.d/") != NULL, "%s: JobRunningTimeoutSec= on a unit that is no device", rel);
+                fuzz_assert((n == 8 && !strncmp(v, "infinity", 8)) ||
+                            (digits + 1 == n && v[digits] == 's' && secs >= 1 && secs <= 86400),
+                            "%s: JobRunningTimeoutSec= value '%.*s'", rel, (int) n, v);
+        }
         if ((size_t) (eq - l) == strlen("SourcePath") && !strncmp(l, "SourcePath", (size_t) (eq - l))) {
                 bool found = false;
                 for (size_t i = 0; i < n_sources; i++)

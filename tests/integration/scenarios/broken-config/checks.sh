@@ -48,6 +48,24 @@ check absent-pf-device-timed-out sh -c 'journalctl -b --no-pager | grep -q "Time
 check_eq absent-pf-not-active inactive "$(systemctl is-active interface-vf@hvabsent.service)"
 check_eq libvirtd-after-absent-pf yes "$(has_word interface-vf@hvabsent.service $(unit_prop libvirtd.service After) && echo yes)"
 
+# DeviceTimeoutSec=2 on hvabsent: its device unit's drop-in, loaded by PID 1; hvabsent2 keeps
+# the manager's default (DefaultDeviceTimeoutSec=5s in this container).  The wait each cost,
+# from the journal: when each device's start job gave up (monotonic, as seconds after the
+# boot's first journal entry: in a container the clock is the host's).
+check_eq device-timeout-set 2s "$(unit_prop sys-subsystem-net-devices-hvabsent.device JobRunningTimeoutUSec)"
+check_eq device-timeout-default 5s "$(unit_prop sys-subsystem-net-devices-hvabsent2.device JobRunningTimeoutUSec)"
+gave_up() {
+        journalctl -b --no-pager -o short-monotonic |
+                sed -n "s/^\[ *\([0-9.]*\)\].*Timed out waiting for device sys-subsystem-net-devices-$1\.device.*/\1/p" | head -n 1
+}
+t0=$(journalctl -b --no-pager -o short-monotonic | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p' | head -n 1)
+t_set=$(gave_up hvabsent) t_default=$(gave_up hvabsent2)
+info "device wait at boot: hvabsent (DeviceTimeoutSec=2) gave up $(awk -v a="$t_set" -v z="$t0" 'BEGIN { printf "%.1f", a - z }') s," \
+     "hvabsent2 (the default, 5 s here) $(awk -v a="$t_default" -v z="$t0" 'BEGIN { printf "%.1f", a - z }') s after the boot's first journal entry"
+check_eq device-timeout-gave-up-first yes \
+        "$(awk -v a="$t_set" -v b="$t_default" 'BEGIN { print (a != "" && b != "" && a + 0 < b + 0) ? "yes" : "no" }')"
+check_eq absent2-pf-not-active inactive "$(systemctl is-active interface-vf@hvabsent2.service)"
+
 # The admin's tool says the same.
 if command -v hostvirt >/dev/null; then
         # as an admin runs it from a shell (not with our service's journal stream)

@@ -10,8 +10,13 @@ conf 10-good.conf <<EOT
 [SR-IOV hvpf0]
 VirtualFunctions = 4
 
-# valid, but no such interface appears
+# valid, but no such interface appears: hvabsent's device unit gives up after
+# 2 s (DeviceTimeoutSec=), hvabsent2's after systemd's default (5 s here, below)
 [SR-IOV hvabsent]
+VirtualFunctions = 2
+DeviceTimeoutSec = 2
+
+[SR-IOV hvabsent2]
 VirtualFunctions = 2
 
 [Bridge hvbr0]
