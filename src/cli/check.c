@@ -189,5 +189,6 @@ void check_cross(const struct conf *c, struct diag *d) {
         check_sriov(d, c);
         check_hugepages(d, c);
         check_net(d, c);
+        check_other_tools(c, d);
         diag_flush(d, c->files);
 }

@@ -5,3 +5,5 @@
 
 /* Problems between sections and between the config and this host (sysfs, re-rooted). */
 void check_cross(const struct conf *c, struct diag *d);
+/* Other network tools configured to set up the same devices (others.c). */
+void check_other_tools(const struct conf *c, struct diag *d);

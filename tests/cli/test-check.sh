@@ -128,4 +128,71 @@ rc=0; out=$(cd "$R/etc/hostvirt" && HOSTVIRT_ROOT=$R "$BIN" check 20-ok.conf 10-
 expect relative-file-args "$rc:$out" "1:2 files, 10 valid sections, 5 errors, 7 warnings"
 run "$R" /etc/hostvirt/none.conf
 expect missing-file "$rc:$err" "1:/etc/hostvirt/none.conf: error: cannot open: No such file or directory"
+
+# --- other network tools set up the same devices (hostvirt.conf(5), OTHER NETWORK TOOLS) ----
+# Their files under HOSTVIRT_ROOT, as each tool keeps them: what would create or take a device
+# of ours is reported; what only addresses one (the intended hand-off) or is masked is not.
+R=$(mktempdir)/root
+[ -n "$R" ] && [ "$R" != /root ] || { fail others-root "no scratch root"; finish; }
+conf "$R" 10-net <<'EOF'
+[SR-IOV eno4]
+VirtualFunctions = 2
+
+[VLAN vlan20]
+Link = eth1
+Id = 20
+
+[Bridge br20]
+Ports = vlan20 eth2
+
+[Bond bond0]
+Ports = eth3 eth4
+EOF
+mkdir -p "$R/sys/class/net/eth1" "$R/sys/class/net/eth2" "$R/sys/class/net/eth3" "$R/sys/class/net/eth4"
+mkpf "$R" eno4 0000:03:00.0 0 8 0 0
+n=$R/etc/systemd/network
+mkdir -p "$n" "$R/usr/lib/systemd/network" "$R/etc/network/interfaces.d" "$R/etc/NetworkManager/system-connections"
+printf '[Match]\nOriginalName=eno*\n\n[Link]\nSR-IOVVirtualFunctions=4\n' > "$n/10-sriov.link"
+printf '[Match]\nOriginalName=eth9\n\n[SR-IOV]\nVirtualFunction=0\n' > "$n/11-other.link"
+printf '[NetDev]\nName=br20\nKind=bridge\n' > "$n/20-br20.netdev"
+printf '[Match]\nName=eth3\n\n[Network]\nBond=bond9\n' > "$n/30-eth3.network"
+printf '[Match]\nName=br20\n\n[Network]\nAddress=192.0.2.10/24\n' > "$n/40-br20-address.network"
+# masked in /etc: the vendor's file does not count
+printf '[NetDev]\nName=bond0\nKind=bond\n' > "$R/usr/lib/systemd/network/50-bond0.netdev"
+ln -s /dev/null "$n/50-bond0.netdev"
+printf '%s\n' 'auto lo' 'iface lo inet loopback' '' \
+        '# the intended hand-off: an address on the bridge hostvirt makes' \
+        'iface br20 inet static' '        address 192.0.2.10/24' '' 'source interfaces.d/*' > "$R/etc/network/interfaces"
+printf '%s\n' 'iface vlan20 inet manual' '        vlan-raw-device eth1' '' \
+        'iface br9 inet manual' '        bridge_ports eth2 none' > "$R/etc/network/interfaces.d/vlan"
+nm=$R/etc/NetworkManager/system-connections
+printf '[connection]\nid=bond0\ntype=bond\ninterface-name=bond0\n' > "$nm/bond0.nmconnection"
+printf '[connection]\nid=eth4\ntype=ethernet\ninterface-name=eth4\ncontroller=bond7\nport-type=bond\n' > "$nm/eth4.nmconnection"
+printf '[connection]\nid=eno4\ntype=ethernet\ninterface-name=eno4\n\n[sriov]\ntotal-vfs=8\n' > "$nm/eno4.nmconnection"
+run "$R"
+expect others-exit "$rc" 0
+expect others-summary "$out" "1 file, 4 valid sections, 0 errors, 8 warnings"
+race="two tools setting up one device race at boot; see hostvirt.conf(5), OTHER NETWORK TOOLS"
+expect others-messages "$err" "\
+/etc/hostvirt/10-net.conf:1: warning: [SR-IOV eno4]: systemd-udevd also sets the VFs of this PF (/etc/systemd/network/10-sriov.link): $race
+/etc/hostvirt/10-net.conf:1: warning: [SR-IOV eno4]: NetworkManager also sets the VFs of this PF ([sriov] total-vfs=) (/etc/NetworkManager/system-connections/eno4.nmconnection): $race
+/etc/hostvirt/10-net.conf:4: warning: [VLAN vlan20]: ifupdown also creates vlan20 (/etc/network/interfaces.d/vlan:1): $race
+/etc/hostvirt/10-net.conf:8: warning: [Bridge br20]: systemd-networkd also creates br20 (/etc/systemd/network/20-br20.netdev): $race
+/etc/hostvirt/10-net.conf:8: warning: [Bridge br20]: ifupdown also puts port eth2 in br9 (/etc/network/interfaces.d/vlan:4): $race
+/etc/hostvirt/10-net.conf:11: warning: [Bond bond0]: systemd-networkd also puts port eth3 in bond bond9 (/etc/systemd/network/30-eth3.network): $race
+/etc/hostvirt/10-net.conf:11: warning: [Bond bond0]: NetworkManager has a bond connection that creates bond0 (/etc/NetworkManager/system-connections/bond0.nmconnection): $race
+/etc/hostvirt/10-net.conf:11: warning: [Bond bond0]: NetworkManager has a connection that puts port eth4 in bond bond7 (/etc/NetworkManager/system-connections/eth4.nmconnection): $race"
+
+# the same, with a source loop, a file sourced twice, binary junk and a directory where a file
+# belongs: each file read once, the same findings, no crash
+printf '%s\n' 'source /etc/network/interfaces' 'source-directory interfaces.d' >> "$R/etc/network/interfaces.d/vlan"
+printf '%s\n' 'source interfaces.d/vlan' >> "$R/etc/network/interfaces"
+# every byte value, 16 times over (NULs, CRs and lone '[' included)
+junk() { "$PYTHON" -c 'import sys; sys.stdout.buffer.write(bytes(range(256)) * 16)'; }
+junk > "$n/60-junk.netdev"
+junk > "$nm/junk.nmconnection"
+mkdir "$n/70-dir.netdev"
+run "$R"
+expect others-hostile-exit "$rc" 0
+expect others-hostile-summary "$out" "1 file, 4 valid sections, 0 errors, 8 warnings"
 finish
