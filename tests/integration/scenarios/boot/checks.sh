@@ -156,11 +156,24 @@ if template_installed hostvirt-bridge@.service; then
         check bridge-exists test -d /sys/class/net/hvbr0/bridge
         check bridge-port-enslaved test "$(basename "$(readlink /sys/class/net/hvport0/master)")" = hvbr0
         check bridge-up sh -c "ip -o link show hvbr0 | grep -q '[<,]UP[,>]'"
+        # systemd-networkd gives the host's address to the bridge hostvirt made (setup.sh)
+        check networkd-active systemctl is-active systemd-networkd.service
+        check_eq networkd-after-bridge yes "$(awk -v b="$(unit_prop hostvirt-bridge@hvbr0.service ActiveEnterTimestampMonotonic)" \
+                -v n="$(unit_prop systemd-networkd.service InactiveExitTimestampMonotonic)" \
+                'BEGIN { print (b > 0 && n > 0 && b <= n) ? "yes" : "no" }')"
+        check_eq networkd-address-on-bridge 192.0.2.1/24 \
+                "$(ip -4 -o addr show dev hvbr0 | awk '{ print $4 }' | head -n 1)"
+        check_eq networkd-setup-configured configured "$(networkctl list --no-legend --no-pager hvbr0 2>/dev/null | awk '{ print $NF }')"
+        check_eq networkd-left-bridge-to-hostvirt hvbr0 "$(basename "$(readlink /sys/class/net/hvport0/master)")"
         check bridge-stop systemctl stop hostvirt-bridge@hvbr0.service
         check bridge-stop-removes test ! -e /sys/class/net/hvbr0
         check bridge-stop-keeps-port test -e /sys/class/net/hvport0
         check bridge-start systemctl start hostvirt-bridge@hvbr0.service
         check bridge-start-enslaves test "$(basename "$(readlink /sys/class/net/hvport0/master)")" = hvbr0
+        # the address comes back with the bridge: networkd configures the new device
+        for _ in $(seq 50); do ip -4 -o addr show dev hvbr0 | grep -q 192.0.2.1/24 && break; sleep 0.1; done
+        check_eq networkd-address-after-restart 192.0.2.1/24 \
+                "$(ip -4 -o addr show dev hvbr0 | awk '{ print $4 }' | head -n 1)"
 else
         skip bridge "hostvirt-bridge@.service is not installed yet (issue 4): NOT TESTED"
 fi

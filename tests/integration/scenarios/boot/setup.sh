@@ -39,3 +39,13 @@ else
                 >"$T/vlan-unsupported"
 fi
 boot_links "${links[@]}"
+
+# The host's own address on a hostvirt bridge, given by systemd-networkd: hostvirt creates
+# hvbr0, networkd (started after network-pre.target, which hostvirt's units come before)
+# only addresses it (hostvirt.conf(5), OTHER NETWORK TOOLS: the hand-off).
+mkdir -p "$LAYER/etc/systemd/network" "$LAYER/etc/systemd/system/multi-user.target.wants" \
+        "$LAYER/etc/systemd/system/sockets.target.wants"
+printf '[Match]\nName=hvbr0\n\n[Network]\nAddress=192.0.2.1/24\nConfigureWithoutCarrier=yes\nLinkLocalAddressing=no\n' \
+        >"$LAYER/etc/systemd/network/50-hvbr0.network"
+ln -sf /lib/systemd/system/systemd-networkd.service "$LAYER/etc/systemd/system/multi-user.target.wants/"
+ln -sf /lib/systemd/system/systemd-networkd.socket "$LAYER/etc/systemd/system/sockets.target.wants/"
