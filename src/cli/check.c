@@ -156,7 +156,7 @@ static void check_bridge_netfilter(struct diag *d, const struct conf_bridge *b) 
 
 /* An interface a section names: there now, or one hostvirt makes. */
 static bool net_provided(const struct conf *c, const char *name) {
-        return netdev_exists(name) || conf_find_vlan(c, name) || conf_find_bridge(c, name) || conf_find_bond(c, name);
+        return netdev_exists(name) || conf_net_kind_of(c, name, NULL);
 }
 
 static void check_net(struct diag *d, const struct conf *c) {

@@ -56,16 +56,39 @@ struct scan {
         unsigned line;      /* of the stanza (ifupdown), for the message; 0: the file only */
 };
 
-static const struct kind *const net_kinds[] = { &kind_vlan, &kind_bridge, &kind_bond };
+static struct ours ours_of(const struct kind *k, const void *obj) {
+        return (struct ours) { k->type, k->name_of(obj), k->loc_of(obj) };
+}
 
-/* The VLAN, bridge or bond of ours called name. */
+/* The network object of ours called name (a VLAN, bridge or bond: a kind with net_ops). */
 static bool find_net(const struct conf *c, const char *name, struct ours *ret) {
-        for (size_t i = 0; i < ELEMENTSOF(net_kinds); i++) {
-                const struct kind *k = net_kinds[i];
-                void *o = conf_find(c, k, name);
-                if (o) {
-                        *ret = (struct ours) { k->type, k->name_of(o), k->loc_of(o) };
-                        return true;
+        void *obj;
+        const struct kind *k = conf_net_kind_of(c, name, &obj);
+
+        if (k)
+                *ret = ours_of(k, obj);
+        return k != NULL;
+}
+
+/* Walks the ports of ours (of the kinds whose net_ops have ports: bridges, bonds), each with its
+ * master: start with a zeroed iterator; false after the last. */
+struct port_iter {
+        size_t kind, obj, port;
+};
+
+static bool next_port(const struct conf *c, struct port_iter *it, const char **ret_port, struct ours *ret_master) {
+        for (; c->kinds[it->kind]; it->kind++, it->obj = 0) {
+                const struct kind *k = c->kinds[it->kind];
+                if (!k->net || !k->net->ports)
+                        continue;
+                for (; it->obj < c->objs[it->kind].n; it->obj++, it->port = 0) {
+                        const void *master = c->objs[it->kind].v[it->obj];
+                        char *const *ports = k->net->ports(master);
+                        if (ports && ports[it->port]) {
+                                *ret_port = ports[it->port++];
+                                *ret_master = ours_of(k, master);
+                                return true;
+                        }
                 }
         }
         return false;
@@ -73,20 +96,12 @@ static bool find_net(const struct conf *c, const char *name, struct ours *ret) {
 
 /* The bridge or bond of ours that has port as a port. */
 static bool find_port_master(const struct conf *c, const char *port, struct ours *ret) {
-        for (size_t i = 0; i < CONF_N(c, BRIDGE); i++) {
-                const struct conf_bridge *b = CONF_AT(c, BRIDGE, conf_bridge, i);
-                if (strv_contains(b->ports, port)) {
-                        *ret = (struct ours) { "Bridge", b->name, &b->loc };
+        struct port_iter it = {};
+        const char *p;
+
+        while (next_port(c, &it, &p, ret))
+                if (streq(p, port))
                         return true;
-                }
-        }
-        for (size_t i = 0; i < CONF_N(c, BOND); i++) {
-                const struct conf_bond *b = CONF_AT(c, BOND, conf_bond, i);
-                if (strv_contains(b->ports, port)) {
-                        *ret = (struct ours) { "Bond", b->name, &b->loc };
-                        return true;
-                }
-        }
         return false;
 }
 
@@ -180,17 +195,14 @@ static void check_systemd_file(struct diag *d, const struct conf *c, const char 
         }
         if (streq(suffix, ".network") && s.match_names && (s.bridge || s.bond)) {
                 /* every port of ours the [Match] names */
-                for (size_t i = 0; i < CONF_N(c, BRIDGE) + CONF_N(c, BOND); i++) {
-                        bool is_bridge = i < CONF_N(c, BRIDGE);
-                        char *const *ports = is_bridge ? CONF_AT(c, BRIDGE, conf_bridge, i)->ports
-                                                       : CONF_AT(c, BOND, conf_bond, i - CONF_N(c, BRIDGE))->ports;
-                        for (size_t p = 0; ports && ports[p]; p++)
-                                if (globs_match(s.match_names, ports[p]) && find_port_master(c, ports[p], &o)) {
-                                        snprintf(what, sizeof(what), "systemd-networkd also puts port %s in %s %s",
-                                                 ports[p], s.bridge ? "bridge" : "bond", s.bridge ? s.bridge : s.bond);
-                                        report(&s, &o, what);
-                                }
-                }
+                struct port_iter it = {};
+                const char *port;
+                while (next_port(c, &it, &port, &o))
+                        if (globs_match(s.match_names, port)) {
+                                snprintf(what, sizeof(what), "systemd-networkd also puts port %s in %s %s", port,
+                                         s.bridge ? "bridge" : "bond", s.bridge ? s.bridge : s.bond);
+                                report(&s, &o, what);
+                        }
         }
 done:
         scan_done(&s);
@@ -420,7 +432,11 @@ static void scan_ifupdown(struct diag *d, const struct conf *c, const char *show
 }
 
 void check_other_tools(const struct conf *c, struct diag *d) {
-        if (CONF_N(c, SRIOV) + CONF_N(c, VLAN) + CONF_N(c, BRIDGE) + CONF_N(c, BOND) == 0)
+        bool any = CONF_N(c, SRIOV) > 0;
+
+        for (size_t k = 0; c->kinds[k]; k++)
+                any |= c->kinds[k]->net && c->objs[k].n > 0;
+        if (!any)
                 return;
         for_each_file(d, c, systemd_network_dirs, ".link", check_systemd_file);
         for_each_file(d, c, systemd_network_dirs, ".netdev", check_systemd_file);
