@@ -10,7 +10,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -134,20 +133,12 @@ static void check_hugepages(struct diag *d, const struct conf *c) {
 /* br_netfilter hands what a bridge forwards between its ports (the guests' traffic) to the host's
  * IP firewall, whose FORWARD policy may drop it: say so, and where the choices are explained. */
 static void check_bridge_netfilter(struct diag *d, const struct conf_bridge *b) {
-        _cleanup_free_ char *why = NULL, *on = bridge_netfilter(b->name, &why);
-        char list[64] = "";
-        size_t n = 0;
-        char **w;
+        _cleanup_free_ char *why = NULL, *list = NULL;
+        unsigned mask = bridge_netfilter(b->name, &why);
 
-        if (!on || !*on)
+        if (!mask)
                 return;
-        /* "iptables ip6tables arptables" as "iptables, ip6tables and arptables" */
-        w = split_words(on, &n);
-        for (size_t i = 0; i < n; i++) {
-                size_t at = strlen(list);
-                snprintf(list + at, sizeof(list) - at, "%s%s", i == 0 ? "" : i + 1 == n ? " and " : ", ", w[i]);
-        }
-        strv_free(w);
+        list = netfilter_families(mask, ", ", " and ");
         diag_warning(d, b->loc.file, b->loc.line,
                      "[Bridge %s]: the traffic it bridges passes the host's %s rules (br_netfilter: %s); a FORWARD "
                      "policy that drops takes its guests off the network: see hostvirt.conf(5), BRIDGES AND THE "

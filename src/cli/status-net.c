@@ -115,8 +115,9 @@ static void status_bridge(struct status *st, const struct conf_bridge *b) {
                     dev_val(&d, is_bridge && d.l.br_vlan_filtering >= 0 ? val_bool(d.l.br_vlan_filtering)
                                                                          : val_null()));
         /* for information: what the host's firewall sees of the guests' traffic (hostvirt.conf(5)) */
-        _cleanup_free_ char *nf = bridge_netfilter(b->name, NULL);
-        obj_compare(o, "netfilter", val_null(), val_str(nf && *nf ? nf : "none"));
+        unsigned nf = bridge_netfilter(b->name, NULL);
+        _cleanup_free_ char *families = nf ? netfilter_families(nf, " ", " ") : NULL;
+        obj_compare(o, "netfilter", val_null(), val_str(families ? families : "none"));
         for (size_t p = 0; p < b->n_ports; p++)
                 port_member(st, o, b->name, b->ports[p]);
 }

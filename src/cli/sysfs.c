@@ -65,34 +65,48 @@ struct val host_read_bool(const char *path) {
         return v.type == VAL_INT ? val_bool(v.i != 0) : v;
 }
 
-char *bridge_netfilter(const char *bridge, char **ret_why) {
+const char *netfilter_family(unsigned i) {
         static const char *const families[] = { "iptables", "ip6tables", "arptables" };
-        _cleanup_free_ char *dir = host_path("/proc/sys/net/bridge");
-        char on[64] = "", why[512] = "";
+        return i < ELEMENTSOF(families) ? families[i] : NULL;
+}
 
-        if (ret_why)
-                *ret_why = NULL;
-        if (!host_exists(dir))
-                return NULL;
-        for (size_t i = 0; i < ELEMENTSOF(families); i++) {
-                _cleanup_free_ char *g = host_path("/proc/sys/net/bridge/bridge-nf-call-%s", families[i]);
-                _cleanup_free_ char *b = host_path("/sys/class/net/%s/bridge/nf_call_%s", bridge, families[i]);
-                struct val global = host_read_bool(g), own = host_read_bool(b);
-                bool by_global = global.type == VAL_BOOL && global.i, by_own = own.type == VAL_BOOL && own.i;
-                size_t n;
+char *netfilter_families(unsigned mask, const char *sep, const char *last) {
+        char buf[64] = "";
+        unsigned left = mask;
 
-                if (!by_global && !by_own)
+        for (unsigned i = 0; netfilter_family(i); i++) {
+                size_t at = strlen(buf);
+                if (!(mask & (1u << i)))
                         continue;
-                n = strlen(on);
-                snprintf(on + n, sizeof(on) - n, "%s%s", n ? " " : "", families[i]);
-                n = strlen(why);
-                if (by_global)
-                        snprintf(why + n, sizeof(why) - n, "%snet.bridge.bridge-nf-call-%s=1", n ? ", " : "",
-                                 families[i]);
-                else
-                        snprintf(why + n, sizeof(why) - n, "%s%s's nf_call_%s=1", n ? ", " : "", bridge, families[i]);
+                left &= ~(1u << i);
+                snprintf(buf + at, sizeof(buf) - at, "%s%s", at == 0 ? "" : left ? sep : last, netfilter_family(i));
         }
+        return xstrdup(buf);
+}
+
+unsigned bridge_netfilter(const char *bridge, char **ret_why) {
+        _cleanup_free_ char *dir = host_path("/proc/sys/net/bridge");
+        char why[512] = "";
+        unsigned mask = 0;
+
+        if (host_exists(dir))
+                for (unsigned i = 0; netfilter_family(i); i++) {
+                        const char *f = netfilter_family(i);
+                        _cleanup_free_ char *g = host_path("/proc/sys/net/bridge/bridge-nf-call-%s", f);
+                        _cleanup_free_ char *b = host_path("/sys/class/net/%s/bridge/nf_call_%s", bridge, f);
+                        struct val global = host_read_bool(g), own = host_read_bool(b);
+                        bool by_global = global.type == VAL_BOOL && global.i, by_own = own.type == VAL_BOOL && own.i;
+                        size_t n = strlen(why);
+
+                        if (!by_global && !by_own)
+                                continue;
+                        mask |= 1u << i;
+                        if (by_global)
+                                snprintf(why + n, sizeof(why) - n, "%snet.bridge.bridge-nf-call-%s=1", n ? ", " : "", f);
+                        else
+                                snprintf(why + n, sizeof(why) - n, "%s%s's nf_call_%s=1", n ? ", " : "", bridge, f);
+                }
         if (ret_why)
                 *ret_why = xstrdup(why);
-        return xstrdup(on);
+        return mask;
 }

@@ -23,9 +23,13 @@ struct val host_read_int(const char *path);
 struct val host_read_bool(const char *path);
 
 /* Which of the kernel's netfilter hooks the traffic a bridge forwards between its ports passes
- * (br_netfilter): "iptables", "ip6tables" and "arptables" (the families whose IPv4, IPv6 and ARP
- * rules, iptables' or nftables', see it), space-separated; "" when none; NULL when the kernel has
- * no br_netfilter (no /proc/sys/net/bridge).  A family is on when its global sysctl
- * net.bridge.bridge-nf-call-FAMILY is 1, or the bridge's own nf_call_FAMILY (which can only
- * add it).  *ret_why, when not NULL, gets the settings that turn them on. */
-char *bridge_netfilter(const char *bridge, char **ret_why);
+ * (br_netfilter): a mask of the families whose IPv4, IPv6 and ARP rules, iptables' or nftables',
+ * see it (bit i: netfilter_family(i)); 0 when none, also when the kernel has no br_netfilter (no
+ * /proc/sys/net/bridge).  A family is on when its global sysctl net.bridge.bridge-nf-call-FAMILY
+ * is 1, or the bridge's own nf_call_FAMILY (which can only add it).  *ret_why, when not NULL,
+ * gets the settings that turn them on ("" when none). */
+unsigned bridge_netfilter(const char *bridge, char **ret_why);
+/* "iptables", "ip6tables", "arptables" for i = 0, 1, 2; NULL past them. */
+const char *netfilter_family(unsigned i);
+/* The families of a mask joined: with sep between them and last before the last one. */
+char *netfilter_families(unsigned mask, const char *sep, const char *last);
