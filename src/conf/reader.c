@@ -191,20 +191,16 @@ int reader_next(struct reader *r, struct line_view *v) {
                 }
         }
 
-        /* what the message shows of the line, kept before split_key() cuts it up */
-        char shown[42];
-        size_t n_shown = strnlen(t, sizeof(shown) - 1);
-        memcpy(shown, t, n_shown);
-        shown[n_shown] = '\0';
-        bool longer = t[n_shown] != '\0' && !(t[n_shown + strspn(t + n_shown, " \t")] == '\0');
-        if (!split_key(t, &key, &value) || !reader_key_valid(key)) {
-                rstrip(shown);
-                if (strlen(shown) > 40) {
-                        shown[40] = '\0';
-                        longer = true;
-                }
-                return error(r, v, false, "expected KEY=VALUE, got '%s%s'", shown, longer ? "..." : "");
-        }
+        /* what the message shows of the line (without its trailing blanks), kept before
+         * split_key() cuts it up */
+        size_t n_shown = strlen(t);
+        while (n_shown > 0 && is_blank(t[n_shown - 1]))
+                n_shown--;
+        char shown[41];
+        memcpy(shown, t, n_shown < 40 ? n_shown : 40);
+        shown[n_shown < 40 ? n_shown : 40] = '\0';
+        if (!split_key(t, &key, &value) || !reader_key_valid(key))
+                return error(r, v, false, "expected KEY=VALUE, got '%s%s'", shown, n_shown > 40 ? "..." : "");
         v->type = LINE_KEY;
         v->key = key;
         v->value = value;

@@ -419,6 +419,11 @@ static const struct rule_case rule_cases[] = {
           { E(1, "text after the section header") }, {}, { "VLAN v1" } },
         { "a key with a blank in its name", "[SR-IOV eth0]\nVirtualFunctions = 1\nVirtual Functions = 2\n",
           { E(3, "expected KEY=VALUE") }, {}, { "SR-IOV eth0" } },
+        /* the message shows 40 bytes of the line, without its trailing blanks, and "..." after more */
+        { "a bad line of 41 bytes is cut", "[Bridge br0]\nx123456789x123456789x123456789x123456789Z\n",
+          { E(2, "got 'x123456789x123456789x123456789x123456789...'") }, {}, { "Bridge br0" } },
+        { "a bad line of 40 bytes and blanks is whole", "[Bridge br0]\nx123456789x123456789x123456789x123456789 \t \n",
+          { E(2, "got 'x123456789x123456789x123456789x123456789', ignoring") }, {}, { "Bridge br0" } },
         { "a key outside any section", "Trust = yes\n", { W(1, "outside of any section") } },
         { "an unknown key", "[Bridge br0]\nColour = red\n", { W(2, "unknown key 'Colour'") }, { "Bridge br0" } },
         { "X- keys are the admin's", "[Bridge br0]\nX-Note = rack 4\n", {}, { "Bridge br0" } },
