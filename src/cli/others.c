@@ -15,7 +15,10 @@
  *                  device of ours (bridge_ports, bond-slaves, vlan-raw-device) or puts a port
  *                  of ours in its bridge or bond
  *   NetworkManager *.nmconnection keyfiles: a bridge, bond or VLAN connection for a device of
- *                  ours, a port connection for a port of ours, or [sriov] total-vfs for a PF
+ *                  ours, a port connection for a port of ours, or [sriov] total-vfs for a PF.
+ *                  A connection of the device's own type for one with Unmanaged=no is the
+ *                  hand-off (NetworkManager addresses it): reported only where a bridge's
+ *                  connection sets STP or VLAN filtering otherwise than hostvirt does.
  *
  * Matching is by interface name only (globs as the tools take them); a .link file matched by
  * MAC address, path or driver is not resolved (that needs udev's view of the device).
@@ -52,6 +55,7 @@ struct scan {
         char *bridge, *bond; /* [Network] Bridge=, Bond= */
         bool sets_sriov;    /* [Link] SR-IOVVirtualFunctions= or an [SR-IOV] section */
         char *nm_ifname, *nm_type, *nm_controller, *nm_port_type;
+        int nm_stp, nm_vlan_filtering; /* [bridge] stp=, vlan-filtering=; -1: not given */
         bool nm_sriov;
         unsigned line;      /* of the stanza (ifupdown), for the message; 0: the file only */
 };
@@ -60,14 +64,24 @@ static struct ours ours_of(const struct kind *k, const void *obj) {
         return (struct ours) { k->type, k->name_of(obj), k->loc_of(obj) };
 }
 
-/* The network object of ours called name (a VLAN, bridge or bond: a kind with net_ops). */
-static bool find_net(const struct conf *c, const char *name, struct ours *ret) {
+/* The network object of ours called name (a VLAN, bridge or bond: a kind with net_ops), and
+ * optionally the object and its kind. */
+static bool find_net_obj(const struct conf *c, const char *name, struct ours *ret, const struct kind **ret_kind,
+                         const void **ret_obj) {
         void *obj;
         const struct kind *k = conf_net_kind_of(c, name, &obj);
 
         if (k)
                 *ret = ours_of(k, obj);
+        if (ret_kind)
+                *ret_kind = k;
+        if (ret_obj)
+                *ret_obj = obj;
         return k != NULL;
+}
+
+static bool find_net(const struct conf *c, const char *name, struct ours *ret) {
+        return find_net_obj(c, name, ret, NULL, NULL);
 }
 
 /* Walks the ports of ours (of the kinds whose net_ops have ports: bridges, bonds), each with its
@@ -261,11 +275,38 @@ static int nm_key(void *userdata, const char *section, const char *key, const ch
                         set(&s->nm_port_type, value);
         } else if (streq(section, "sriov") && streq(key, "total-vfs") && !streq(value, "0"))
                 s->nm_sriov = true;
+        else if (streq(section, "bridge") && streq(key, "stp"))
+                s->nm_stp = parse_boolean(value);
+        else if (streq(section, "bridge") && streq(key, "vlan-filtering"))
+                s->nm_vlan_filtering = parse_boolean(value);
         return 1;
 }
 
+/* A bridge left to NetworkManager (Unmanaged=no): its connection's bridge settings are applied
+ * over hostvirt's when it activates.  NetworkManager's defaults: stp=true, vlan-filtering=false;
+ * hostvirt's, where the section says nothing, the kernel's for a new bridge (both off). */
+static void check_nm_bridge(struct scan *s, const struct ours *o, const struct conf_bridge *b) {
+        int nm_stp = s->nm_stp < 0 ? 1 : s->nm_stp, nm_vf = s->nm_vlan_filtering < 0 ? 0 : s->nm_vlan_filtering;
+        int stp = b->stp == CONF_UNSET ? 0 : b->stp, vf = b->vlan_filtering == CONF_UNSET ? 0 : b->vlan_filtering;
+        char what[256];
+
+        if (nm_stp != stp) {
+                snprintf(what, sizeof(what), "NetworkManager's bridge connection for it sets stp=%s, hostvirt STP=%s",
+                         nm_stp ? "yes" : "no", stp ? "yes" : "no");
+                report(s, o, what);
+        }
+        if (nm_vf != vf) {
+                snprintf(what, sizeof(what),
+                         "NetworkManager's bridge connection for it sets vlan-filtering=%s, hostvirt VLANFiltering=%s",
+                         nm_vf ? "yes" : "no", vf ? "yes" : "no");
+                report(s, o, what);
+        }
+}
+
 static void check_nm_file(struct diag *d, const struct conf *c, const char *shown, const char *real, const char *suffix) {
-        struct scan s = { .d = d, .c = c, .file = shown };
+        struct scan s = { .d = d, .c = c, .file = shown, .nm_stp = -1, .nm_vlan_filtering = -1 };
+        const struct kind *k;
+        const void *obj;
         struct ours o;
         char what[256];
 
@@ -273,9 +314,15 @@ static void check_nm_file(struct diag *d, const struct conf *c, const char *show
         if (ini_parse(real, nm_key, &s) < 0 || !s.nm_ifname)
                 goto done;
         if (s.nm_type && (streq(s.nm_type, "bridge") || streq(s.nm_type, "bond") || streq(s.nm_type, "vlan")) &&
-            find_net(c, s.nm_ifname, &o)) {
-                snprintf(what, sizeof(what), "NetworkManager has a %s connection that creates %s", s.nm_type, s.nm_ifname);
-                report(&s, &o, what);
+            find_net_obj(c, s.nm_ifname, &o, &k, &obj)) {
+                if (streq(k->slug, s.nm_type) && k->net->nm_managed && k->net->nm_managed(obj)) {
+                        if (k == &kind_bridge)
+                                check_nm_bridge(&s, &o, obj);
+                } else {
+                        snprintf(what, sizeof(what), "NetworkManager has a %s connection that creates %s", s.nm_type,
+                                 s.nm_ifname);
+                        report(&s, &o, what);
+                }
         }
         if (s.nm_controller && s.nm_port_type && find_port_master(c, s.nm_ifname, &o)) {
                 snprintf(what, sizeof(what), "NetworkManager has a connection that puts port %s in %s %s", s.nm_ifname,

@@ -5,6 +5,9 @@
  */
 #include <errno.h>
 #include <net/if.h>
+#include <sys/stat.h>
+#include <systemd/sd-device.h>
+#include <unistd.h>
 
 #include "escape.h"
 #include "link.h"
@@ -51,11 +54,42 @@ static struct val ifindex_name(struct status *st, const struct dev *d, int ifind
         return val_str(l.name);
 }
 
-static void common_items(struct obj *o, const struct dev *d, const char *kind, unsigned mtu) {
+/* udevd serves the host's network namespace only, and the devices of a container are not its. */
+static bool udev_sees_this_netns(void) {
+        struct stat self, init;
+
+        return stat("/proc/self/ns/net", &self) == 0 && stat("/proc/1/ns/net", &init) == 0 &&
+               self.st_ino == init.st_ino && self.st_dev == init.st_dev && access("/run/udev/control", F_OK) == 0;
+}
+
+/* What udev told NetworkManager about the device (80-hostvirt-net.rules sets NM_UNMANAGED=1):
+ * unknown where udevd has not processed it, or cannot; null when there is no device. */
+static struct val nm_unmanaged(const struct dev *d) {
+        sd_device *dev = NULL;
+        const char *v;
+        struct val r;
+
+        if (d->r != 0)
+                return dev_val(d, val_null());
+        if (!udev_sees_this_netns() || sd_device_new_from_ifindex(&dev, d->l.ifindex) < 0)
+                return val_unknown();
+        if (sd_device_get_is_initialized(dev) <= 0)
+                r = val_unknown();
+        else
+                r = val_bool(sd_device_get_property_value(dev, "NM_UNMANAGED", &v) >= 0 && parse_boolean(v) > 0);
+        sd_device_unref(dev);
+        return r;
+}
+
+static void common_items(struct obj *o, const struct dev *d, const char *kind, unsigned mtu, bool unmanaged) {
         obj_compare(o, "present", val_bool(true), dev_present(d));
         obj_compare(o, "kind", val_str(kind), dev_val(d, val_str(d->l.kind[0] ? d->l.kind : "none")));
         obj_compare(o, "up", val_bool(true), dev_val(d, val_bool(d->l.flags & IFF_UP)));
         obj_compare(o, "mtu", mtu ? val_int(mtu) : val_null(), dev_val(d, val_int(d->l.mtu)));
+        /* compared only where udevd has processed the device: nothing sets NM_UNMANAGED in
+         * another network namespace or a container (shown, then, for information) */
+        struct val nm = nm_unmanaged(d);
+        obj_compare(o, "unmanaged", nm.type == VAL_UNKNOWN ? val_null() : val_bool(unmanaged), nm);
 }
 
 /* The bridge whose Ports= lists name (the loader put Bridge= there too). */
@@ -74,7 +108,7 @@ static void status_vlan(struct status *st, const struct conf_vlan *v) {
         o = obj_new(st, &kind_vlan, v->name, &v->loc);
         o->unit = unit_instance("hostvirt-vlan", v->name, ".service");
         obj_compare(o, "active_state", val_str("active"), unit_active_state(o->unit));
-        common_items(o, &d, "vlan", v->mtu);
+        common_items(o, &d, "vlan", v->mtu, v->unmanaged);
         obj_compare(o, "link", val_str(v->link),
                     d.l.parent_in_other_netns ? val_unknown() : ifindex_name(st, &d, d.l.parent));
         obj_compare(o, "id", val_int(v->id), dev_val(&d, is_vlan ? val_int(d.l.vlan_id) : val_null()));
@@ -103,7 +137,7 @@ static void status_bridge(struct status *st, const struct conf_bridge *b) {
         o = obj_new(st, &kind_bridge, b->name, &b->loc);
         o->unit = unit_instance("hostvirt-bridge", b->name, ".service");
         obj_compare(o, "active_state", val_str("active"), unit_active_state(o->unit));
-        common_items(o, &d, "bridge", b->mtu);
+        common_items(o, &d, "bridge", b->mtu, b->unmanaged);
         obj_compare(o, "mac", val_str(want_mac), dev_val(&d, val_str(have_mac)));
         obj_compare(o, "stp", val_conf_bool(b->stp),
                     dev_val(&d, is_bridge && d.l.br_stp >= 0 ? val_bool(d.l.br_stp) : val_null()));
@@ -154,7 +188,7 @@ static void status_bond(struct status *st, const struct conf_bond *b) {
         o = obj_new(st, &kind_bond, b->name, &b->loc);
         o->unit = unit_instance("hostvirt-bond", b->name, ".service");
         obj_compare(o, "active_state", val_str("active"), unit_active_state(o->unit));
-        common_items(o, &d, "bond", b->mtu);
+        common_items(o, &d, "bond", b->mtu, b->unmanaged);
         obj_compare(o, "mac", val_str(want_mac), dev_val(&d, val_str(have_mac)));
         obj_compare(o, "mode", val_str(bond_mode_name(b->mode)),
                     bond_val(&d, is_bond, have->mode >= 0 && bond_mode_name(have->mode),

@@ -67,6 +67,8 @@ struct net_ops {
         void (*add_port)(void *obj, const char *port);
         /* Whether an object of kind 'port' may be one of this one's ports. */
         bool (*accepts_port)(const struct kind *port);
+        /* Whether NetworkManager may manage it (Unmanaged=no). */
+        bool (*nm_managed)(const void *obj);
         const char *unit_prefix; /* of its template: "hostvirt-vlan" */
         const char *master_key; /* the key that asks for a master, and the type of it: "Bridge" */
 };

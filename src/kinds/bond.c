@@ -82,6 +82,7 @@ static const struct key_def bond_keys[] = {
         KEY_UINT_FIELD("MinLinks", struct conf_bond, min_links, 0, 1024),
         KEY_UINT_FIELD("MTU", struct conf_bond, mtu, 68, 65535),
         KEY_UINT_FIELD("DeviceTimeoutSec", struct conf_bond, device_timeout_sec, 0, 86400),
+        { .name = "Unmanaged", .type = KEY_FLAG, .offset = offsetof(struct conf_bond, unmanaged) },
         { .name = "MACAddress", .type = KEY_MAC, .offset = offsetof(struct conf_bond, mac),
           .offset_set = offsetof(struct conf_bond, has_mac) },
         {}
@@ -104,6 +105,7 @@ static void bond_init(void *obj, const char *name, const struct conf_loc *loc) {
         b->xmit_hash_policy = b->lacp_rate = CONF_UNSET;
         b->miimon_ms = b->min_links = CONF_UNSET;
         b->device_timeout_sec = CONF_UNSET;
+        b->unmanaged = true;
         b->ports = xcalloc(1, sizeof(char *));
 }
 
@@ -201,7 +203,12 @@ static int bond_emit(struct emitter *e, const struct conf *c) {
         return r;
 }
 
+static bool bond_nm_managed(const void *obj) {
+        return !((const struct conf_bond *) obj)->unmanaged;
+}
+
 static const struct net_ops bond_net = {
+        .nm_managed = bond_nm_managed,
         .ports = bond_ports,
         .accepts_port = bond_accepts_port,
         .unit_prefix = "hostvirt-bond",

@@ -43,6 +43,7 @@ struct conf_bond {
         bool has_mac;
         uint8_t mac[6];
         int device_timeout_sec; /* the ports' device units' wait, 0 = for ever, CONF_UNSET */
+        bool unmanaged;     /* default yes, as [VLAN]'s */
 };
 
 static inline struct conf_bond *conf_find_bond(const struct conf *c, const char *name) {

@@ -22,6 +22,7 @@ static const struct key_def bridge_keys[] = {
         { .name = "VLANFiltering", .type = KEY_BOOL, .offset = offsetof(struct conf_bridge, vlan_filtering) },
         KEY_UINT_FIELD("MTU", struct conf_bridge, mtu, 68, 65535),
         KEY_UINT_FIELD("DeviceTimeoutSec", struct conf_bridge, device_timeout_sec, 0, 86400),
+        { .name = "Unmanaged", .type = KEY_FLAG, .offset = offsetof(struct conf_bridge, unmanaged) },
         { .name = "MACAddress", .type = KEY_MAC, .offset = offsetof(struct conf_bridge, mac),
           .offset_set = offsetof(struct conf_bridge, has_mac) },
         {}
@@ -41,6 +42,7 @@ static void bridge_init(void *obj, const char *name, const struct conf_loc *loc)
         b->name = xstrdup(name);
         b->loc = *loc;
         b->stp = b->forward_delay_sec = b->vlan_filtering = b->device_timeout_sec = CONF_UNSET;
+        b->unmanaged = true;
         b->ports = xcalloc(1, sizeof(char *));
 }
 
@@ -127,7 +129,12 @@ static int bridge_emit(struct emitter *e, const struct conf *c) {
         return r;
 }
 
+static bool bridge_nm_managed(const void *obj) {
+        return !((const struct conf_bridge *) obj)->unmanaged;
+}
+
 static const struct net_ops bridge_net = {
+        .nm_managed = bridge_nm_managed,
         .ports = bridge_ports,
         .add_port = bridge_add_port,
         .accepts_port = bridge_accepts_port,

@@ -21,6 +21,7 @@ static const struct key_def vlan_keys[] = {
         { .name = "Protocol", .type = KEY_ENUM, .offset = offsetof(struct conf_vlan, protocol), .values = vlan_protocols },
         KEY_UINT_FIELD("MTU", struct conf_vlan, mtu, 68, 65535),
         KEY_UINT_FIELD("DeviceTimeoutSec", struct conf_vlan, device_timeout_sec, 0, 86400),
+        { .name = "Unmanaged", .type = KEY_FLAG, .offset = offsetof(struct conf_vlan, unmanaged) },
         { .name = "Bridge", .type = KEY_STRING, .offset = offsetof(struct conf_vlan, bridge), .check = check_ifname },
         {}
 };
@@ -51,6 +52,7 @@ static void vlan_init(void *obj, const char *name, const struct conf_loc *loc) {
         v->loc = *loc;
         v->protocol = 0x8100;
         v->device_timeout_sec = CONF_UNSET;
+        v->unmanaged = true;
 }
 
 static bool vlan_verify(struct section *s, void *obj) {
@@ -129,7 +131,12 @@ static int vlan_emit(struct emitter *e, const struct conf *c) {
         return r;
 }
 
+static bool vlan_nm_managed(const void *obj) {
+        return !((const struct conf_vlan *) obj)->unmanaged;
+}
+
 static const struct net_ops vlan_net = {
+        .nm_managed = vlan_nm_managed,
         .link = vlan_link,
         .master = vlan_master,
         .unit_prefix = "hostvirt-vlan",

@@ -18,6 +18,7 @@ struct conf_vlan {
         unsigned mtu;       /* 0 = unset */
         char *bridge;       /* NULL = none */
         int device_timeout_sec; /* Link='s device unit's wait (not one of ours), 0 = for ever, CONF_UNSET */
+        bool unmanaged;     /* default yes: 80-hostvirt-net.rules keeps NetworkManager off it */
 };
 
 struct conf_bridge {
@@ -32,6 +33,7 @@ struct conf_bridge {
         bool has_mac;
         uint8_t mac[6];
         int device_timeout_sec; /* the ports' device units' wait (not ours), 0 = for ever, CONF_UNSET */
+        bool unmanaged;     /* default yes, as [VLAN]'s */
 };
 
 static inline struct conf_vlan *conf_find_vlan(const struct conf *c, const char *name) {

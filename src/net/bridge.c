@@ -24,6 +24,7 @@ static void bridge_init(struct netdev *nd) {
         nd->port_names = b->ports;
         nd->n_ports = b->n_ports;
         nd->mtu = b->mtu;
+        nd->nm_managed = !b->unmanaged;
         nd->mac = b->has_mac ? b->mac : NULL;
 }
 

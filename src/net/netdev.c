@@ -363,7 +363,7 @@ static void undo(struct netdev *nd) {
 int netdev_start(struct nl *nl, const struct conf *c, const struct netdev_ops *ops, const void *obj) {
         struct netdev nd = { .ops = ops, .nl = nl, .c = c, .obj = obj };
         struct net_state old = {};
-        bool have_old;
+        bool have_old, had_nm_managed;
         int r;
 
         ops->init(&nd);
@@ -391,10 +391,19 @@ int netdev_start(struct nl *nl, const struct conf *c, const struct netdev_ops *o
         }
         nd.st.ifindex = nd.exists ? nd.dev.ifindex : 0;
 
-        /* Recorded before the device appears, so the udev rule sees it (NetworkManager). */
-        r = netdev_record(&nd);
-        if (r < 0)
+        /* Recorded before the device appears, so the udev rule sees it (NetworkManager):
+         * the mark that lets NetworkManager manage it first, then the record. */
+        had_nm_managed = state_nm_managed(nd.name);
+        r = state_set_nm_managed(nd.name, nd.nm_managed);
+        if (r < 0) {
+                log_error_errno(r, "Failed to record that NetworkManager may manage %s %s: %m", ops->what, nd.name);
                 goto out;
+        }
+        r = netdev_record(&nd);
+        if (r < 0) {
+                (void) state_set_nm_managed(nd.name, had_nm_managed);
+                goto out;
+        }
 
         r = apply(&nd);
         if (r >= 0)
@@ -405,6 +414,7 @@ int netdev_start(struct nl *nl, const struct conf *c, const struct netdev_ops *o
                         (void) state_write(nd.name, &old);
                 else
                         (void) state_remove(nd.name);
+                (void) state_set_nm_managed(nd.name, had_nm_managed);
                 goto out;
         }
 
@@ -566,6 +576,11 @@ int netdev_stop(struct nl *nl, const struct netdev_ops *ops, const char *name) {
                 r = state_remove(name);
                 if (r < 0)
                         log_error_errno(r, "Failed to remove the state of %s %s: %m", ops->what, name);
+                else if ((k = state_set_nm_managed(name, false)) < 0)
+                        /* without the record it means nothing (80-hostvirt-net.rules), and the next
+                         * start sets it as configured */
+                        log_warning_errno(k, "Failed to remove %s:nm-managed beside the state of %s %s: %m", name,
+                                          ops->what, name);
         }
 out:
         state_done(&st);

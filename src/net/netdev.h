@@ -11,7 +11,8 @@
  *      (ops->prepare: a VLAN's parent), an existing device of the name (another
  *      kind, or ops->check_existing: what cannot change in place), every port
  *      (exists, in no other master: a port is never stolen);
- *   2. record what is about to become ours (state.h), before the first change;
+ *   2. record what is about to become ours (state.h), and whether NetworkManager may
+ *      manage it, before the first change;
  *   3. create the device (ops->create), or adopt the one there;
  *   4. the kind's options that differ (ops->set_options);
  *   5. the MAC address;
@@ -84,6 +85,7 @@ struct netdev {
         size_t n_ports;
         unsigned mtu;                   /* 0: leave it alone */
         const uint8_t *mac;             /* NULL: leave it alone */
+        bool nm_managed;                /* Unmanaged=no: NetworkManager may manage it */
 
         struct link dev;                /* the device: as found, or as created */
         bool exists;                    /* it was there before this start */

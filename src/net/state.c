@@ -212,3 +212,29 @@ int state_remove(const char *name) {
                 return -errno;
         return 0;
 }
+
+static char *nm_managed_path(const char *name) {
+        return xasprintf("%s%s/%s:nm-managed", root_dir(), STATE_DIR, name);
+}
+
+int state_set_nm_managed(const char *name, bool managed) {
+        _cleanup_free_ char *dir = NULL, *path = nm_managed_path(name);
+        int fd, r;
+
+        if (!managed)
+                return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+        r = state_dir(&dir);
+        if (r < 0)
+                return r;
+        fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0)
+                return -errno;
+        (void) fchmod(fd, 0644);
+        return close(fd) < 0 ? -errno : 0;
+}
+
+bool state_nm_managed(const char *name) {
+        _cleanup_free_ char *path = nm_managed_path(name);
+
+        return access(path, F_OK) == 0;
+}

@@ -20,7 +20,8 @@
  *
  * The file exists from the start of "start" to the end of "stop", which is
  * also what the udev rule 80-hostvirt-net.rules tests to keep NetworkManager
- * away from the device.
+ * away from the device, unless /run/hostvirt/net/NAME:nm-managed exists too
+ * (Unmanaged=no; ':' is in no interface name, so it is never a record).
  */
 
 #include <stdbool.h>
@@ -49,6 +50,9 @@ int state_write(const char *name, const struct net_state *s);
 /* state_write(), and a log message naming WHAT ("VLAN", "bridge", "bond") NAME when it fails */
 int state_record(const char *what, const char *name, const struct net_state *s);
 int state_remove(const char *name);
+/* Creates (managed) or removes NAME:nm-managed; 0 or a negative errno. */
+int state_set_nm_managed(const char *name, bool managed);
+bool state_nm_managed(const char *name);
 void state_done(struct net_state *s);
 
 /* The port's entry, added (with nothing claimed) if there is none. */

@@ -38,6 +38,7 @@ static void vlan_init(struct netdev *nd) {
 
         nd->name = v->name;
         nd->mtu = v->mtu;
+        nd->nm_managed = !v->unmanaged;
 }
 
 static int vlan_prepare(struct netdev *nd) {

@@ -195,4 +195,46 @@ mkdir "$n/70-dir.netdev"
 run "$R"
 expect others-hostile-exit "$rc" 0
 expect others-hostile-summary "$out" "1 file, 4 valid sections, 0 errors, 8 warnings"
+
+# --- Unmanaged=no: NetworkManager's connection of the device's own type is the hand-off (it
+# addresses the device); only a bridge connection whose STP or VLAN filtering differs from
+# hostvirt's is reported, and a connection of another type, or for a device NetworkManager is
+# kept off, still is.
+R=$(mktempdir)/root
+[ -n "$R" ] && [ "$R" != /root ] || { fail nm-handoff-root "no scratch root"; finish; }
+conf "$R" 10-nm <<'EOF'
+[Bridge br30]
+Unmanaged = no
+STP = no
+
+[Bridge br31]
+Unmanaged = no
+VLANFiltering = yes
+
+[VLAN vlan40]
+Link = eth1
+Id = 40
+Unmanaged = no
+
+[Bridge br32]
+
+[Bridge br33]
+Unmanaged = no
+EOF
+mkdir -p "$R/sys/class/net/eth1"
+nm=$R/etc/NetworkManager/system-connections
+mkdir -p "$nm"
+printf '[connection]\nid=br30\ntype=bridge\ninterface-name=br30\n\n[bridge]\nstp=false\n\n[ipv4]\nmethod=manual\naddress1=192.0.2.10/24\n' > "$nm/br30.nmconnection"
+printf '[connection]\nid=br31\ntype=bridge\ninterface-name=br31\n' > "$nm/br31.nmconnection"
+printf '[connection]\nid=vlan40\ntype=vlan\ninterface-name=vlan40\n\n[vlan]\nparent=eth1\nid=40\n' > "$nm/vlan40.nmconnection"
+printf '[connection]\nid=br32\ntype=bridge\ninterface-name=br32\n\n[bridge]\nstp=false\n' > "$nm/br32.nmconnection"
+printf '[connection]\nid=br33\ntype=bond\ninterface-name=br33\n' > "$nm/br33.nmconnection"
+run "$R"
+expect nm-handoff-exit "$rc" 0
+expect nm-handoff-summary "$out" "1 file, 5 valid sections, 0 errors, 4 warnings"
+expect nm-handoff-messages "$err" "\
+/etc/hostvirt/10-nm.conf:5: warning: [Bridge br31]: NetworkManager's bridge connection for it sets stp=yes, hostvirt STP=no (/etc/NetworkManager/system-connections/br31.nmconnection): $race
+/etc/hostvirt/10-nm.conf:5: warning: [Bridge br31]: NetworkManager's bridge connection for it sets vlan-filtering=no, hostvirt VLANFiltering=yes (/etc/NetworkManager/system-connections/br31.nmconnection): $race
+/etc/hostvirt/10-nm.conf:14: warning: [Bridge br32]: NetworkManager has a bridge connection that creates br32 (/etc/NetworkManager/system-connections/br32.nmconnection): $race
+/etc/hostvirt/10-nm.conf:16: warning: [Bridge br33]: NetworkManager has a bond connection that creates br33 (/etc/NetworkManager/system-connections/br33.nmconnection): $race"
 finish

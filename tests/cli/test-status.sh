@@ -196,13 +196,13 @@ rc=0; net_status
 expect net-exit-status "$rc" 1
 valid_json net-json-shape "$R"
 expect bridge-settings "$(pyq "$R.json" '[(k, v["actual"], v["state"]) for k, v in o("bridge", "br20")["settings"].items() if k != "mac"]')" \
-        "[('active_state', None, 'unknown'), ('present', True, 'ok'), ('kind', 'bridge', 'ok'), ('up', True, 'ok'), ('mtu', 1400, 'ok'), ('stp', True, 'drift'), ('forward_delay_sec', 4, 'ok'), ('vlan_filtering', False, 'info'), ('netfilter', 'none', 'info')]"
+        "[('active_state', None, 'unknown'), ('present', True, 'ok'), ('kind', 'bridge', 'ok'), ('up', True, 'ok'), ('mtu', 1400, 'ok'), ('unmanaged', None, 'info'), ('stp', True, 'drift'), ('forward_delay_sec', 4, 'ok'), ('vlan_filtering', False, 'info'), ('netfilter', 'none', 'info')]"
 expect bridge-ports "$(pyq "$R.json" '[(x["name"], x["state"], s(x, "master")["actual"]) for x in o("bridge", "br20")["members"]]')" \
         "[('eth2', 'ok', 'br20'), ('eth3', 'drift', None)]"
 expect vlan-wrong-kind "$(pyq "$R.json" '[(k, v["actual"], v["state"]) for k, v in o("vlan", "vlan30")["settings"].items() if k in ("present", "kind", "id", "link")]')" \
         "[('present', True, 'ok'), ('kind', 'veth', 'drift'), ('link', 'vlan30p', 'drift'), ('id', None, 'drift')]"
 expect bond-settings "$(pyq "$R.json" '[(k, v["desired"], v["actual"], v["state"]) for k, v in o("bond", "bond0")["settings"].items() if k != "active_state"]')" \
-        "[('present', True, False, 'drift'), ('kind', 'bond', None, 'drift'), ('up', True, None, 'drift'), ('mtu', 1400, None, 'drift'), ('mac', None, None, 'info'), ('mode', '802.3ad', None, 'drift'), ('transmit_hash_policy', None, None, 'info'), ('lacp_transmit_rate', 'fast', None, 'drift'), ('mii_monitor_ms', 100, None, 'drift'), ('min_links', None, None, 'info')]"
+        "[('present', True, False, 'drift'), ('kind', 'bond', None, 'drift'), ('up', True, None, 'drift'), ('mtu', 1400, None, 'drift'), ('unmanaged', True, None, 'drift'), ('mac', None, None, 'info'), ('mode', '802.3ad', None, 'drift'), ('transmit_hash_policy', None, None, 'info'), ('lacp_transmit_rate', 'fast', None, 'drift'), ('mii_monitor_ms', 100, None, 'drift'), ('min_links', None, None, 'info')]"
 expect bond-ports "$(pyq "$R.json" '[(x["name"], s(x, "present")["actual"], s(x, "master")["actual"], x["state"]) for x in o("bond", "bond0")["members"]]')" \
         "[('eth4', True, None, 'drift'), ('eth5', False, None, 'drift')]"
 expect bond-wrong-kind "$(pyq "$R.json" '[(k, v["actual"], v["state"]) for k, v in o("bond", "bond1")["settings"].items() if k in ("present", "kind", "mode")]')" \

@@ -16,7 +16,7 @@ SETTING_STATES = STATES | {"info"}
 STRINGS = {"load_state", "active_state", "pci_address", "netdev", "driver", "kind", "link", "master", "mount", "mac",
            "vlan_protocol", "protocol", "link_state", "dropin", "output", "mode", "transmit_hash_policy",
            "lacp_transmit_rate", "netfilter"}
-BOOLEANS = {"present", "supported", "autoprobe", "up", "trust", "spoof_check", "stp", "vlan_filtering"}
+BOOLEANS = {"present", "supported", "autoprobe", "up", "unmanaged", "trust", "spoof_check", "stp", "vlan_filtering"}
 ENUMS = {
     "vlan_protocol": {"802.1Q", "802.1ad"},
     "protocol": {"802.1Q", "802.1ad"},

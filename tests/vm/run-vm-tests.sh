@@ -145,7 +145,7 @@ setup_initrd() {
 }
 
 # What the guest tree holds; libraries our binaries link are added on the fly.
-GUEST_PKGS="systemd systemd-sysv libpam-systemd udev dbus iproute2 kmod procps jq numactl libinih1 libmnl0 libvirt-daemon-system"
+GUEST_PKGS="systemd systemd-sysv libpam-systemd udev dbus iproute2 kmod procps jq numactl libinih1 libmnl0 libvirt-daemon-system network-manager"
 
 setup_rootfs() {
         local r=$CACHE/rootfs mirror
@@ -263,6 +263,15 @@ for u in hostvirt-vmtest.target hostvirt-vmtest.service hostvirt-vmtest-devices.
 done
 ln -s ../hostvirt-vmtest-devices.service "$layer/etc/systemd/system/sysinit.target.wants/"
 ln -s ../hostvirt-vmtest-netmgr.service "$layer/etc/systemd/system/multi-user.target.wants/"
+# NetworkManager is installed but masked at boot, so that it touches none of the other groups'
+# devices; the networkmanager group unmasks and starts it, last.  No automatic DHCP connection
+# for every Ethernet device it sees (netdevsim's).
+ln -s /dev/null "$layer/etc/systemd/system/NetworkManager.service"
+ln -s /dev/null "$layer/etc/systemd/system/NetworkManager-wait-online.service"
+install -D -m 644 /dev/stdin "$layer/etc/NetworkManager/conf.d/50-vmtest.conf" <<'EOF'
+[main]
+no-auto-default=*
+EOF
 install -d "$layer/usr/lib/hostvirt-vmtest"
 install -m 755 "$g/run-checks.sh" "$g/boot-devices.sh" "$layer/usr/lib/hostvirt-vmtest/"
 # The faults suite's shim (tests/faults, built by tests/meson.build): the VLAN and bond halves

@@ -765,6 +765,74 @@ if group net-suite; then
         fi
 fi
 
+# ------------------------------------------------------------------ NetworkManager
+
+# Debian's NetworkManager, installed in the guest but masked at boot (run-vm-tests.sh) so that it
+# does not touch the other groups' devices: started here, last.  hvnmbr0 has Unmanaged=no and a
+# bridge connection with the host's address; hvbr30 (unmanaged, the default) has one too, which
+# NetworkManager must not apply.
+nm_state() { nmcli -t -f DEVICE,STATE device | awk -F: -v d="$1" '$1 == d { print $2 }'; }
+nm_state_is() { local s; s=$(nm_state "$1"); [ "$s" = "$2" ] || { echo "$1: NetworkManager says '$s', not '$2'"; return 1; }; }
+has_addr() { ip -j addr show "$1" | jq -e --arg a "$2" '[.[0].addr_info[] | .local + "/" + (.prefixlen | tostring)] | index($a)' > /dev/null \
+                || { echo "$1 lacks $2: $(ip -br addr show "$1")"; return 1; }; }
+nm_profile() {  # NAME ADDRESS
+        printf '[connection]\nid=%s\ntype=bridge\ninterface-name=%s\n\n[bridge]\nstp=false\n\n[ipv4]\nmethod=manual\naddress1=%s\n\n[ipv6]\nmethod=disabled\n' \
+                "$1" "$1" "$2" > "/etc/NetworkManager/system-connections/$1.nmconnection"
+        chmod 600 "/etc/NetworkManager/system-connections/$1.nmconnection"
+}
+NM_CHECKS="started bridge-connected bridge-address others-unmanaged unmanaged-connection-not-applied port-kept udev-marks status check restart-bridge"
+if group networkmanager; then
+        if ! command -v nmcli > /dev/null || ! have_template hostvirt-bridge@.service; then
+                for c in $NM_CHECKS; do skip nm.$c "NetworkManager (nmcli) or hostvirt-bridge@.service is not installed"; done
+        else
+                nm_profile hvnmbr0 192.0.2.10/24
+                nm_profile hvbr30 192.0.2.30/24
+                # NetworkManager leaves a software device it did not create alone (its flag
+                # "external-down": unmanaged, or activated as "external", never configured) unless
+                # its configuration says the device is its own, as hostvirt.conf(5) says
+                printf '[device-hostvirt-hvnmbr0]\nmatch-device=interface-name:hvnmbr0\nmanaged=1\nkeep-configuration=no\n' \
+                        > /etc/NetworkManager/conf.d/60-hostvirt-hvnmbr0.conf
+                systemctl is-active hostvirt-bridge@hvnmbr0.service hostvirt-vlan@hvnmvlan40.service hostvirt-bridge@hvbr30.service
+                for d in hvnmbr0 hvnmvlan40 hvbr30; do udevadm info -q property "/sys/class/net/$d" | grep NM_ || echo "$d: no NM_ property"; done
+                rm -f /etc/systemd/system/NetworkManager.service
+                systemctl daemon-reload
+                check nm.started systemctl start NetworkManager.service
+                check nm.bridge-connected wait_until 90 nm_state_is hvnmbr0 connected
+                nmcli device; nmcli -t -f NAME,DEVICE,STATE connection
+                check nm.bridge-address has_addr hvnmbr0 192.0.2.10/24
+                check nm.others-unmanaged bash -c "$(declare -f nm_state nm_state_is)
+                        for d in hvnmvlan40 hvvlan20 hvbr20 hvbr30 hvbvlan30 bond0 hvtrunk0; do
+                                [ -e /sys/class/net/\$d ] || { echo \"\$d does not exist\"; exit 1; }
+                                [[ \$d == hvtrunk0 ]] && continue   # not hostvirt's: NetworkManager's own choice
+                                nm_state_is \$d unmanaged || exit 1
+                        done; echo 'hostvirt devices unmanaged: hvnmvlan40 hvvlan20 hvbr20 hvbr30 hvbvlan30 bond0'"
+                check nm.unmanaged-connection-not-applied bash -c "! ip -br addr show hvbr30 | grep -F 192.0.2.30 && echo 'hvbr30 has no 192.0.2.30'"
+                check nm.port-kept bash -c "$(declare -f master_is)
+                        master_is hvnmvlan40 hvnmbr0 || exit 1
+                        [ \"\$(cat /sys/class/net/hvnmbr0/bridge/stp_state)\" = 0 ] || { echo 'stp_state changed'; exit 1; }
+                        echo 'hvnmvlan40 still in hvnmbr0, STP still off'"
+                check nm.udev-marks bash -c "
+                        ! udevadm info -q property /sys/class/net/hvnmbr0 | grep -x NM_UNMANAGED=1 || exit 1
+                        udevadm info -q property /sys/class/net/hvnmvlan40 | grep -x NM_UNMANAGED=1 || exit 1
+                        [ -e /run/hostvirt/net/hvnmbr0:nm-managed ] && [ ! -e /run/hostvirt/net/hvnmvlan40:nm-managed ] && echo 'marks as configured'"
+                hostvirt status --json > "$out/status-nm.json" || true
+                check nm.status eq "hvbr30, hvnmbr0: state, unmanaged (desired, actual)" '["hvbr30","ok",true,true]["hvnmbr0","ok",false,false]' \
+                        "$(jq -c '.objects[] | select(.kind == "bridge" and (.name == "hvnmbr0" or .name == "hvbr30")) | [.name, .state, .settings.unmanaged.desired, .settings.unmanaged.actual]' "$out/status-nm.json" | tr -d '\n')"
+                hostvirt check > "$out/check-nm.txt" 2>&1 || true
+                cat "$out/check-nm.txt"
+                check nm.check bash -c "
+                        ! grep -F 'Bridge hvnmbr0' '$out/check-nm.txt' || { echo 'the hand-off was reported'; exit 1; }
+                        grep -F '[Bridge hvbr30]: NetworkManager has a bridge connection that creates hvbr30' '$out/check-nm.txt'"
+                # made anew by hostvirt, the bridge gets NetworkManager's address again, and its port back
+                check nm.restart-bridge bash -c "$(declare -f wait_until has_addr master_is nm_state nm_state_is)
+                        systemctl restart hostvirt-bridge@hvnmbr0.service || exit 1
+                        wait_until 90 has_addr hvnmbr0 192.0.2.10/24 || exit 1
+                        wait_until 10 master_is hvnmvlan40 hvnmbr0 || exit 1
+                        nm_state_is hvnmvlan40 unmanaged && echo 'address and port back'"
+                systemctl stop NetworkManager.service
+        fi
+fi
+
 # ------------------------------------------------------------------ the end
 
 t1=$(cut -d' ' -f1 /proc/uptime)
