@@ -230,3 +230,15 @@ void section_apply_keys(struct section *s, void *obj) {
                         s->last[ki] = kv;
         }
 }
+
+const char *check_group(const char *v) {
+        size_t n = strlen(v);
+
+        /* a number, or a name as useradd accepts it */
+        if (n == 0 || n > 32 || v[0] == '-')
+                return "expected a group name or number";
+        for (const char *c = v; *c; c++)
+                if (!isalnum((unsigned char) *c) && *c != '_' && *c != '-' && *c != '.')
+                        return "expected a group name or number";
+        return NULL;
+}

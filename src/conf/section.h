@@ -90,3 +90,4 @@ void section_error(struct section *s, const struct raw_kv *kv, const char *fmt, 
 /* Value checkers shared by kinds (NULL = valid). */
 const char *check_ifname(const char *v);
 const char *check_driver(const char *v);
+const char *check_group(const char *v);   /* a group name or number */

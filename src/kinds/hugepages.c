@@ -39,23 +39,6 @@
 #include "section.h"
 #include "util.h"
 
-/* "/dev//hp/./x/" -> "/dev/hp/x", so that one mount point has one spelling. */
-static char *path_normalize(const char *v) {
-        char *out = xmalloc(strlen(v) + 2), *t = out;
-
-        for (const char *s = v; *s; ) {
-                if (*s == '/' && (s[1] == '/' || s[1] == '\0' || (s[1] == '.' && (s[2] == '/' || s[2] == '\0')))) {
-                        s += s[1] == '.' ? 2 : 1;
-                        continue;
-                }
-                *t++ = *s++;
-        }
-        if (t == out)
-                *t++ = '/';
-        *t = '\0';
-        return out;
-}
-
 /*
  * Where a hugetlbfs mount must not go: what systemd mounts itself (its API file
  * systems, dev-mqueue.mount, ...) or owns (/run/systemd, machines), and the
@@ -128,18 +111,6 @@ static int parse_mode_key(struct section *s, const struct raw_kv *kv, void *obj)
                 return section_bad_value(s, kv, "expected an octal mode like 1770");
         h->has_mode = true;
         return 0;
-}
-
-static const char *check_group(const char *v) {
-        size_t n = strlen(v);
-
-        /* a number, or a name as useradd accepts it */
-        if (n == 0 || n > 32 || v[0] == '-')
-                return "expected a group name or number";
-        for (const char *c = v; *c; c++)
-                if (!isalnum((unsigned char) *c) && *c != '_' && *c != '-' && *c != '.')
-                        return "expected a group name or number";
-        return NULL;
 }
 
 static int parse_node_pages(struct section *s, const struct raw_kv *kv, void *obj) {

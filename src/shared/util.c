@@ -397,3 +397,19 @@ char *strjoin_internal(const char *first, ...) {
         *p = '\0';
         return r;
 }
+
+char *path_normalize(const char *v) {
+        char *out = xmalloc(strlen(v) + 2), *t = out;
+
+        for (const char *s = v; *s; ) {
+                if (*s == '/' && (s[1] == '/' || s[1] == '\0' || (s[1] == '.' && (s[2] == '/' || s[2] == '\0')))) {
+                        s += s[1] == '.' ? 2 : 1;
+                        continue;
+                }
+                *t++ = *s++;
+        }
+        if (t == out)
+                *t++ = '/';
+        *t = '\0';
+        return out;
+}

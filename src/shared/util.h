@@ -61,6 +61,8 @@ char **split_words(const char *s, size_t *ret_n);
 bool utf8_valid(const char *s);
 /* Any byte below 0x20 or 0x7f (tab included). */
 bool has_control_chars(const char *s);
+/* "/dev//hp/./x/" -> "/dev/hp/x": one spelling for one absolute path (".." is left as it is). */
+char *path_normalize(const char *v);
 
 /* Kernel rules for a network interface name (dev_valid_name()). */
 bool ifname_valid(const char *s);
