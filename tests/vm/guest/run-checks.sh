@@ -821,7 +821,7 @@ if group networkmanager; then
                 hostvirt check > "$out/check-nm.txt" 2>&1 || true
                 cat "$out/check-nm.txt"
                 check nm.check bash -c "
-                        ! grep -F 'Bridge hvnmbr0' '$out/check-nm.txt' || { echo 'the hand-off was reported'; exit 1; }
+                        ! grep -F '[Bridge hvnmbr0]: NetworkManager' '$out/check-nm.txt' || { echo 'the hand-off was reported'; exit 1; }
                         grep -F '[Bridge hvbr30]: NetworkManager has a bridge connection that creates hvbr30' '$out/check-nm.txt'"
                 # made anew by hostvirt, the bridge gets NetworkManager's address again, and its port back
                 check nm.restart-bridge bash -c "$(declare -f wait_until has_addr master_is nm_state nm_state_is)
