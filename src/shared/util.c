@@ -255,8 +255,10 @@ bool utf8_valid(const char *s) {
                                 return false;
                         cp = cp << 6 | (p[i] & 0x3f);
                 }
+                /* overlong, beyond Unicode, a surrogate, or a noncharacter (U+FDD0..U+FDEF, U+xxFFFE,
+                 * U+xxFFFF), which systemd refuses in unit files as well */
                 if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-                    (cp >= 0xd800 && cp <= 0xdfff))
+                    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0xfdd0 && cp <= 0xfdef) || (cp & 0xfffe) == 0xfffe)
                         return false;
                 p += n + 1;
         }

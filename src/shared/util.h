@@ -57,7 +57,7 @@ int parse_mode(const char *s, unsigned *ret);         /* octal, <= 07777 */
 /* Splits on whitespace into a NULL-terminated vector. */
 char **split_words(const char *s, size_t *ret_n);
 
-/* Valid UTF-8 (no overlong forms, no surrogates). */
+/* Valid UTF-8 as systemd takes it (no overlong forms, surrogates or noncharacters). */
 bool utf8_valid(const char *s);
 /* Any byte below 0x20 or 0x7f (tab included). */
 bool has_control_chars(const char *s);

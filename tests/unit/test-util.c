@@ -52,6 +52,13 @@ int main(void) {
         s = format_size_kb(64);         CHECK(streq(s, "64kB")); free(s);
         s = format_size_kb(16777216);   CHECK(streq(s, "16G")); free(s);
 
+        /* UTF-8 as systemd takes it in unit files: no overlong forms, surrogates or noncharacters */
+        CHECK(utf8_valid("/srv/\xc3\xa9t\xc3\xa9") && utf8_valid("\xf0\x9f\x98\x80") && utf8_valid("\xef\xbb\xbf"));
+        CHECK(!utf8_valid("\xc0\xaf") && !utf8_valid("\xed\xa0\x80") && !utf8_valid("\xf4\x90\x80\x80"));
+        CHECK(!utf8_valid("\xef\xbf\xbf") && !utf8_valid("\xef\xbf\xbe") && !utf8_valid("\xef\xb7\x90") &&
+              !utf8_valid("\xf0\x9f\xbf\xbf") && utf8_valid("\xef\xb7\xb0"));
+        CHECK(!utf8_valid("\xe2\x82") && !utf8_valid("\x80"));
+
         /* MAC addresses */
         CHECK(parse_mac("02:11:22:33:44:55", mac) == 0 && mac[0] == 2 && mac[5] == 0x55);
         CHECK(parse_mac("02:AB:cd:33:44:55", mac) == 0 && mac[1] == 0xab && mac[2] == 0xcd);
