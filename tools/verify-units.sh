@@ -7,7 +7,7 @@ set -euo pipefail
 out=$1 built=$2
 t=$(mktemp -d); trap 'rm -rf "$t"' EXIT
 mkdir "$t/units" "$t/out"
-for f in "$built"/test-*@.service; do cp "$f" "$t/units/$(basename "${f#"$built"/test-}")"; done
+for f in "$built"/test-*@.service "$built"/test-*@.socket; do cp "$f" "$t/units/$(basename "${f#"$built"/test-}")"; done
 # systemd-analyze verify (252) cannot take a unit name with ':' (it splits the argument
 # there), so it checks a copy of the tree with ':' turned into '_' in file names, symlink
 # targets, and the paths that name mount units (Where=, RequiresMountsFor=), so that

@@ -8,8 +8,11 @@
  * What the host may still change (a device, a driver) is a warning; what the
  * units would certainly fail on is an error.
  */
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -175,11 +178,51 @@ static void check_net(struct diag *d, const struct conf *c) {
         }
 }
 
+/* A group of this host: in /etc/group (under HOSTVIRT_ROOT), or where NSS finds it (not re-rooted). */
+static bool group_exists(const char *name) {
+        _cleanup_free_ char *p = root_path("/etc/group");
+        _cleanup_fclose_ FILE *f = fopen(p, "re");
+        size_t n = strlen(name);
+        char line[1024];
+
+        while (f && fgets(line, sizeof(line), f))
+                if (strncmp(line, name, n) == 0 && line[n] == ':')
+                        return true;
+        return !root_is_set() && getgrnam(name) != NULL;
+}
+
+/* What the share's units would fail on now: the directory, virtiofsd, the socket's group. */
+static void check_virtiofs(struct diag *d, const struct conf *c) {
+        static const char *const daemons[] = VIRTIOFSD_PATHS;
+        bool have_daemon = false;
+
+        for (size_t i = 0; i < ELEMENTSOF(daemons); i++) {
+                _cleanup_free_ char *p = root_path(daemons[i]);
+                have_daemon |= access(p, X_OK) == 0;
+        }
+        for (size_t i = 0; i < CONF_N(c, VIRTIOFS); i++) {
+                const struct conf_virtiofs *v = CONF_AT(c, VIRTIOFS, conf_virtiofs, i);
+                _cleanup_free_ char *dir = root_path(v->shared_dir);
+                struct stat st;
+
+                if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+                        diag_warning(d, v->loc.file, v->loc.line, "[Virtiofs %s]: SharedDir=%s is not a directory on "
+                                     "this host now", v->name, v->shared_dir);
+                if (!have_daemon)
+                        diag_warning(d, v->loc.file, v->loc.line, "[Virtiofs %s]: virtiofsd is not installed "
+                                     "(Debian 13: package virtiofsd; Debian 12: qemu-system-common)", v->name);
+                if (strspn(v->socket_group, "0123456789") != strlen(v->socket_group) && !group_exists(v->socket_group))
+                        diag_warning(d, v->loc.file, v->loc.line, "[Virtiofs %s]: SocketGroup=%s is no group on this "
+                                     "host now: the socket cannot be made", v->name, v->socket_group);
+        }
+}
+
 void check_cross(const struct conf *c, struct diag *d) {
         diag_hold(d);
         check_sriov(d, c);
         check_hugepages(d, c);
         check_net(d, c);
+        check_virtiofs(d, c);
         check_other_tools(c, d);
         diag_flush(d, c->files);
 }

@@ -141,6 +141,7 @@ static int verb_status(int argc, char *argv[]) {
         status_sriov(&st);
         status_hugepages(&st);
         status_net(&st);
+        status_virtiofs(&st);
         status_libvirt(&st);
         status_finish(&st);
 

@@ -104,6 +104,7 @@ struct item *obj_find_item(const struct obj *o, const char *key);
 void status_sriov(struct status *st);           /* [SR-IOV] and their VFs */
 void status_hugepages(struct status *st);       /* [Hugepages] and their NUMA nodes */
 void status_net(struct status *st);             /* [VLAN], [Bridge] and [Bond], with their ports */
+void status_virtiofs(struct status *st);        /* [Virtiofs]: daemon, socket, directory */
 void status_libvirt(struct status *st);         /* [Libvirt] drop-ins, then the generator's output */
 
 /* Computes the states of every object from its items and members. */

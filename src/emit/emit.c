@@ -301,9 +301,14 @@ int emit_symlink(struct emitter *e, const char *relpath, const char *target) {
 
 int emit_wanted_instance(struct emitter *e, const char *prefix, const char *instance, const char *wanted_by,
                          char **ret_unit) {
-        _cleanup_free_ char *unit = unit_instance(prefix, instance, ".service");
+        return emit_wanted_instance_of(e, prefix, instance, ".service", wanted_by, ret_unit);
+}
+
+int emit_wanted_instance_of(struct emitter *e, const char *prefix, const char *instance, const char *suffix,
+                            const char *wanted_by, char **ret_unit) {
+        _cleanup_free_ char *unit = unit_instance(prefix, instance, suffix);
         _cleanup_free_ char *link = strjoin(wanted_by, ".wants/", unit);
-        _cleanup_free_ char *template = strjoin(UNITDIR, "/", prefix, "@.service");
+        _cleanup_free_ char *template = strjoin(UNITDIR, "/", prefix, "@", suffix);
         int r;
 
         r = emit_symlink(e, link, template);

@@ -44,6 +44,9 @@ int emit_symlink(struct emitter *e, const char *relpath, const char *target);
  */
 int emit_wanted_instance(struct emitter *e, const char *prefix, const char *instance, const char *wanted_by,
                          char **ret_unit);
+/* The same for a template of another type: suffix ".socket", ... */
+int emit_wanted_instance_of(struct emitter *e, const char *prefix, const char *instance, const char *suffix,
+                            const char *wanted_by, char **ret_unit);
 
 /*
  * How long the start job of a device unit waits for its device (secs; 0: for ever) instead of

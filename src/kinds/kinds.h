@@ -19,6 +19,7 @@ struct emitter;
         X(VLAN, vlan)               \
         X(BRIDGE, bridge)           \
         X(BOND, bond)               \
+        X(VIRTIOFS, virtiofs)       \
         X(LIBVIRT, libvirt)
 
 #define KIND_ENUM(id, mod) KIND_##id,

@@ -9,4 +9,5 @@
 #include "kinds.h"
 #include "libvirt.h"
 #include "sriov.h"
+#include "virtiofs.h"
 #include "vlan.h"

@@ -237,4 +237,46 @@ expect nm-handoff-messages "$err" "\
 /etc/hostvirt/10-nm.conf:5: warning: [Bridge br31]: NetworkManager's bridge connection for it sets vlan-filtering=no, hostvirt VLANFiltering=yes (/etc/NetworkManager/system-connections/br31.nmconnection): $race
 /etc/hostvirt/10-nm.conf:14: warning: [Bridge br32]: NetworkManager has a bridge connection that creates br32 (/etc/NetworkManager/system-connections/br32.nmconnection): $race
 /etc/hostvirt/10-nm.conf:16: warning: [Bridge br33]: NetworkManager has a bond connection that creates br33 (/etc/NetworkManager/system-connections/br33.nmconnection): $race"
+
+# --- [Virtiofs]: the directory, virtiofsd and the socket's group, on this (fake) host -------
+R=$(mktempdir)/root
+[ -n "$R" ] && [ "$R" != /root ] || { fail virtiofs-root "no scratch root"; finish; }
+conf "$R" 10-vfs <<'EOF'
+[Virtiofs ok]
+SharedDir = /srv/ok
+
+[Virtiofs nodir]
+SharedDir = /srv/nodir
+
+[Virtiofs file]
+SharedDir = /srv/file
+
+[Virtiofs nogroup]
+SharedDir = /srv/ok
+SocketGroup = nosuchgroup
+
+[Virtiofs bynumber]
+SharedDir = /srv/ok
+SocketGroup = 4242
+EOF
+mkdir -p "$R/srv/ok" "$R/etc" && : > "$R/srv/file"
+printf 'root:x:0:\nkvm:x:104:\n' > "$R/etc/group"
+run "$R"
+expect virtiofs-no-daemon-exit "$rc" 0
+expect virtiofs-no-daemon "$err" "\
+/etc/hostvirt/10-vfs.conf:1: warning: [Virtiofs ok]: virtiofsd is not installed (Debian 13: package virtiofsd; Debian 12: qemu-system-common)
+/etc/hostvirt/10-vfs.conf:4: warning: [Virtiofs nodir]: SharedDir=/srv/nodir is not a directory on this host now
+/etc/hostvirt/10-vfs.conf:4: warning: [Virtiofs nodir]: virtiofsd is not installed (Debian 13: package virtiofsd; Debian 12: qemu-system-common)
+/etc/hostvirt/10-vfs.conf:7: warning: [Virtiofs file]: SharedDir=/srv/file is not a directory on this host now
+/etc/hostvirt/10-vfs.conf:7: warning: [Virtiofs file]: virtiofsd is not installed (Debian 13: package virtiofsd; Debian 12: qemu-system-common)
+/etc/hostvirt/10-vfs.conf:10: warning: [Virtiofs nogroup]: virtiofsd is not installed (Debian 13: package virtiofsd; Debian 12: qemu-system-common)
+/etc/hostvirt/10-vfs.conf:10: warning: [Virtiofs nogroup]: SocketGroup=nosuchgroup is no group on this host now: the socket cannot be made
+/etc/hostvirt/10-vfs.conf:14: warning: [Virtiofs bynumber]: virtiofsd is not installed (Debian 13: package virtiofsd; Debian 12: qemu-system-common)"
+# either virtiofsd will do (an executable at one of Debian's two places)
+mkdir -p "$R/usr/lib/qemu" && printf '#!/bin/sh\n' > "$R/usr/lib/qemu/virtiofsd" && chmod 755 "$R/usr/lib/qemu/virtiofsd"
+run "$R"
+expect virtiofs-with-daemon "$err" "\
+/etc/hostvirt/10-vfs.conf:4: warning: [Virtiofs nodir]: SharedDir=/srv/nodir is not a directory on this host now
+/etc/hostvirt/10-vfs.conf:7: warning: [Virtiofs file]: SharedDir=/srv/file is not a directory on this host now
+/etc/hostvirt/10-vfs.conf:10: warning: [Virtiofs nogroup]: SocketGroup=nosuchgroup is no group on this host now: the socket cannot be made"
 finish

@@ -236,4 +236,37 @@ if [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ]; then
 else
         skip real-hugepages "this kernel has no 2M hugepages"
 fi
+
+# --- [Virtiofs]: the socket file (a real unix socket under the fake root), its group and mode,
+# the directory, and the guests connected (a /proc/net/unix of the fake root: two accepted
+# connections and the listener of s0, one connection of another socket)
+R=$(mktempdir)/root
+conf "$R" 10-vfs <<'EOF'
+[Virtiofs s0]
+SharedDir = /srv/s0
+SocketGroup = 0
+
+[Virtiofs s1]
+SharedDir = /srv/s1
+SocketMode = 0600
+EOF
+mkdir -p "$R/srv/s0" "$R/run/hostvirt/virtiofs" "$R/proc/net"
+"$PYTHON" -c 'import socket, sys; s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$R/run/hostvirt/virtiofs/s0.sock"
+chgrp 0 "$R/run/hostvirt/virtiofs/s0.sock"; chmod 0640 "$R/run/hostvirt/virtiofs/s0.sock"
+{
+        echo "Num       RefCount Protocol Flags    Type St Inode Path"
+        echo "0000000000000000: 00000002 00000000 00010000 0001 01 1001 /run/hostvirt/virtiofs/s0.sock"
+        echo "0000000000000000: 00000003 00000000 00000000 0001 03 1002 /run/hostvirt/virtiofs/s0.sock"
+        echo "0000000000000000: 00000003 00000000 00000000 0001 03 1003 /run/hostvirt/virtiofs/s0.sock"
+        echo "0000000000000000: 00000003 00000000 00000000 0001 03 1004 /run/hostvirt/virtiofs/s1.sock"
+        echo "0000000000000000: 00000003 00000000 00000000 0001 03 1005"
+} > "$R/proc/net/unix"
+status "$R" --json; printf '%s\n' "$out" > "$R.json"
+expect virtiofs-exit "$rc" 1
+valid_json virtiofs-json-shape "$R"
+expect virtiofs-s0 "$(pyq "$R.json" '[(k, v["desired"], v["actual"], v["state"]) for k, v in o("virtiofs", "s0")["settings"].items() if not k.endswith("state")]')" \
+        "[('shared_dir', True, True, 'ok'), ('socket', '/run/hostvirt/virtiofs/s0.sock', '/run/hostvirt/virtiofs/s0.sock', 'ok'), ('socket_group', '0', '0', 'ok'), ('socket_mode', '0660', '0640', 'drift'), ('clients', None, 2, 'info')]"
+expect virtiofs-s1 "$(pyq "$R.json" '[(k, v["actual"], v["state"]) for k, v in o("virtiofs", "s1")["settings"].items() if not k.endswith("state")]')" \
+        "[('shared_dir', False, 'drift'), ('socket', None, 'drift'), ('socket_group', None, 'drift'), ('socket_mode', None, 'drift'), ('clients', 0, 'info')]"
+expect virtiofs-unit "$(pyq "$R.json" 'o("virtiofs", "s0")["unit"]')" "hostvirt-virtiofsd@s0.service"
 finish

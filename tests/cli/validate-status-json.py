@@ -15,8 +15,8 @@ STATES = {"ok", "drift", "unknown"}
 SETTING_STATES = STATES | {"info"}
 STRINGS = {"load_state", "active_state", "pci_address", "netdev", "driver", "kind", "link", "master", "mount", "mac",
            "vlan_protocol", "protocol", "link_state", "dropin", "output", "mode", "transmit_hash_policy",
-           "lacp_transmit_rate", "netfilter"}
-BOOLEANS = {"present", "supported", "autoprobe", "up", "unmanaged", "trust", "spoof_check", "stp", "vlan_filtering"}
+           "lacp_transmit_rate", "netfilter", "socket_state", "socket", "socket_group", "socket_mode"}
+BOOLEANS = {"present", "shared_dir", "supported", "autoprobe", "up", "unmanaged", "trust", "spoof_check", "stp", "vlan_filtering"}
 ENUMS = {
     "vlan_protocol": {"802.1Q", "802.1ad"},
     "protocol": {"802.1Q", "802.1ad"},
@@ -77,6 +77,8 @@ def check_value(where, key, v):
         problem(where, f"{key}: {v!r} is not one of {sorted(ENUMS[key])}")
     elif key == "netfilter" and v != "none" and not re.fullmatch(r"(iptables|ip6tables|arptables)( (ip6tables|arptables))*", v):
         problem(where, f"netfilter: {v!r} is neither none nor families of iptables, ip6tables, arptables")
+    elif key == "socket_mode" and not re.fullmatch(r"0[0-7]{3}", v):
+        problem(where, f"socket_mode: {v!r} is not four octal digits")
     elif key == "mac" and not re.fullmatch(r"([0-9a-f]{2}:){5}[0-9a-f]{2}", v):
         problem(where, f"mac: {v!r} is not aa:bb:cc:dd:ee:ff")
 
@@ -105,7 +107,7 @@ def check_object(where, obj, kinds, expected_kinds, top):
         if check_keys(where + ".source", src, ["file", "line"]):
             if not isinstance(src["file"], str) or not isinstance(src["line"], int) or src["line"] < 1:
                 problem(where, f"bad source {src!r}")
-    elif kind in ("sriov", "hugepages", "vlan", "bridge", "bond"):
+    elif kind in ("sriov", "hugepages", "vlan", "bridge", "bond", "virtiofs"):
         problem(where, "a configured object without source")
     if obj["unit"] is not None and not isinstance(obj["unit"], str):
         problem(where, "unit is neither null nor a string")
@@ -165,7 +167,7 @@ def main():
             for k in ("errors", "warnings"):
                 if not isinstance(c[k], int) or isinstance(c[k], bool) or c[k] < 0:
                     problem("config", f"{k} is not a count")
-        top_kinds = ["sriov", "hugepages", "vlan", "bridge", "bond", "libvirt", "generator"]
+        top_kinds = ["sriov", "hugepages", "vlan", "bridge", "bond", "virtiofs", "libvirt", "generator"]
         order = []
         states = []
         for i, obj in enumerate(d["objects"]):

@@ -343,6 +343,36 @@ static void check_net_loops(const struct conf *c) {
                             CONF_AT(c, BRIDGE, conf_bridge, i)->name);
 }
 
+/* [Virtiofs]: what goes into unit files and virtiofsd's arguments is what the rules allow. */
+static void check_virtiofs(const struct conf *c) {
+        for (size_t i = 0; i < CONF_N(c, VIRTIOFS); i++) {
+                const struct conf_virtiofs *v = CONF_AT(c, VIRTIOFS, conf_virtiofs, i);
+                const char *d = v->shared_dir;
+
+                fuzz_assert(virtiofs_tag_valid(v->name) && strlen(v->name) <= VIRTIOFS_TAG_MAX, "[Virtiofs %s]: tag",
+                            v->name);
+                fuzz_assert(conf_find_virtiofs(c, v->name) == v, "[Virtiofs %s] twice", v->name);
+                fuzz_assert(in_files(c, &v->loc), "[Virtiofs %s]: location", v->name);
+                fuzz_assert(d && d[0] == '/' && !streq(d, "/") && utf8_ok(d) && !strpbrk(d, " \t\"'\\,") &&
+                            !strstr(d, "//") && !strstr(d, "/./") && !strstr(d, "/../") && !endswith(d, "/") &&
+                            !endswith(d, "/.") && !endswith(d, "/.."),
+                            "[Virtiofs %s]: SharedDir=%s", v->name, d ? d : "(none)");
+                for (const char *p = d; *p; p++)
+                        fuzz_assert((unsigned char) *p >= 0x20 && *p != 0x7f, "[Virtiofs %s]: control character", v->name);
+                fuzz_assert(!startswith(d, "/proc/") && !startswith(d, "/sys/") && !startswith(d, "/dev/") &&
+                            !startswith(d, "/run/") && !streq(d, "/etc") && !streq(d, "/usr") && !streq(d, "/proc") &&
+                            !streq(d, "/run") && !startswith(d, "/etc/hostvirt/"),
+                            "[Virtiofs %s]: SharedDir=%s is the system's", v->name, d);
+                fuzz_assert(v->socket_mode <= 0777 && (v->socket_mode & 0600) == 0600, "[Virtiofs %s]: SocketMode=%o",
+                            v->name, v->socket_mode);
+                fuzz_assert(v->socket_group && *v->socket_group, "[Virtiofs %s]: no SocketGroup", v->name);
+                fuzz_assert(!v->posix_acl || v->xattr, "[Virtiofs %s]: PosixACL= without Xattr=", v->name);
+                fuzz_assert(virtiofs_cache_name(v->cache) != NULL, "[Virtiofs %s]: Cache=%d", v->name, v->cache);
+                fuzz_assert(v->thread_pool_size == CONF_UNSET || (v->thread_pool_size >= 0 && v->thread_pool_size <= 1024),
+                            "[Virtiofs %s]: ThreadPoolSize=%d", v->name, v->thread_pool_size);
+        }
+}
+
 void fuzz_check_conf(const struct conf *c) {
         fuzz_assert(conf_libvirt(c)->services && !conf_libvirt(c)->services[conf_libvirt(c)->n_services], "[Libvirt] Services vector");
         for (size_t i = 0; i < conf_libvirt(c)->n_services; i++)
@@ -352,4 +382,5 @@ void fuzz_check_conf(const struct conf *c) {
         check_hugepages(c);
         check_net(c);
         check_net_loops(c);
+        check_virtiofs(c);
 }

@@ -298,7 +298,7 @@ static void tree_free(struct tree *t) {
 /* ---- what a unit name and a unit file may look like ---- */
 
 static bool unit_name_ok(const char *s, size_t len) {
-        static const char *const suffixes[] = { ".service", ".mount", ".device", ".target", NULL };
+        static const char *const suffixes[] = { ".service", ".socket", ".mount", ".device", ".target", NULL };
         const char *at;
         bool suffix = false;
 
@@ -332,7 +332,8 @@ static bool key_in(const char *key, size_t len, const char *const *keys) {
 static const char *const unit_keys[] = { "SourcePath", "Description", "Documentation", "DefaultDependencies",
                                          "Wants", "After", "Before", "Requires", "BindsTo", "Conflicts",
                                          "RequiresMountsFor", "JobRunningTimeoutSec", NULL };
-static const char *const service_keys[] = { "TimeoutStartSec", NULL };
+static const char *const service_keys[] = { "TimeoutStartSec", "ReadWritePaths", NULL };
+static const char *const socket_keys[] = { "SocketGroup", "SocketMode", NULL };
 static const char *const mount_keys[] = { "What", "Where", "Type", "Options", NULL };
 static const char *const unit_list_keys[] = { "Wants", "After", "Before", "Requires", "BindsTo", "Conflicts", NULL };
 
@@ -355,6 +356,8 @@ static void check_line(const char *rel, const char *l, size_t len, const char *c
                         *section = service_keys;
                 else if (len == 7 && !strncmp(l, "[Mount]", 7))
                         *section = mount_keys;
+                else if (len == 8 && !strncmp(l, "[Socket]", 8))
+                        *section = socket_keys;
                 else
                         fuzz_fail(__FILE__, __LINE__, "%s: unexpected section '%.*s'", rel, (int) len, l);
                 return;
@@ -379,6 +382,13 @@ static void check_line(const char *rel, const char *l, size_t len, const char *c
                 fuzz_assert((n == 8 && !strncmp(v, "infinity", 8)) ||
                             (digits + 1 == n && v[digits] == 's' && secs >= 1 && secs <= 86400),
                             "%s: JobRunningTimeoutSec= value '%.*s'", rel, (int) n, v);
+        }
+        if ((size_t) (eq - l) == strlen("SocketMode") && !strncmp(l, "SocketMode", (size_t) (eq - l))) {
+                /* [Virtiofs] SocketMode=: four octal digits, the owner's read and write in it */
+                const char *v = eq + 1;
+                size_t n = len - (size_t) (eq + 1 - l);
+                fuzz_assert(n == 4 && v[0] == '0' && strspn(v, "01234567") == 4 && (v[1] == '6' || v[1] == '7'),
+                            "%s: SocketMode= value '%.*s'", rel, (int) n, v);
         }
         if ((size_t) (eq - l) == strlen("SourcePath") && !strncmp(l, "SourcePath", (size_t) (eq - l))) {
                 bool found = false;
@@ -430,7 +440,8 @@ static void check_tree(const struct tree *t) {
                                 found |= streq(t->e[j].relpath, e->target + 3) && t->e[j].content;
                         fuzz_assert(found, "%s -> %s: no such unit emitted", e->relpath, e->target);
                 } else
-                        fuzz_assert(startswith(e->target, UNITDIR "/") && endswith(e->target, "@.service") &&
+                        fuzz_assert(startswith(e->target, UNITDIR "/") &&
+                                    (endswith(e->target, "@.service") || endswith(e->target, "@.socket")) &&
                                     !strchr(e->target + strlen(UNITDIR "/"), '/'),
                                     "%s -> %s", e->relpath, e->target);
         }

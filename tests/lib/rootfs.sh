@@ -7,8 +7,9 @@
 #
 # FLAVOR
 #   boot  what the integration suite boots with systemd-nspawn: systemd, udev,
-#         iproute2, the libraries our programs link and the real
-#         libvirt-daemon-system (Debian's own libvirtd units)
+#         iproute2, the libraries our programs link, the real
+#         libvirt-daemon-system (Debian's own libvirtd units), QEMU and virtiofsd
+#         (a vhost-user client and server), jq
 #   dev   what building and testing hostvirt needs on that release, installed
 #         by the project's own tools/deps.sh --test run inside the tree (so
 #         deps.sh is tested there too)
@@ -48,7 +49,11 @@ bookworm|trixie) ;;
 *) log "unknown release $RELEASE (bookworm or trixie)"; exit 1 ;;
 esac
 
-BOOT_PACKAGES=(systemd systemd-sysv libpam-systemd dbus udev kmod iproute2 libinih1 libmnl0 libvirt-daemon-system)
+BOOT_PACKAGES=(systemd systemd-sysv libpam-systemd dbus udev kmod iproute2 libinih1 libmnl0 libvirt-daemon-system jq
+               qemu-system-x86)
+# virtiofsd for [Virtiofs]: Debian 12 has QEMU's own, in qemu-system-common (qemu-system-x86 pulls it
+# in); Debian 13 has the Rust one as a package of its own
+[ "$RELEASE" != trixie ] || BOOT_PACKAGES+=(virtiofsd)
 
 # The Debian mirror apt uses here (deb822 .sources or one-line sources.list),
 # skipping the security archive.  HOSTVIRT_TEST_MIRROR overrides it.

@@ -133,7 +133,8 @@ ok "apt-get install of the .deb"
 files=$(dpkg -L hostvirt | sort)
 has() { if grep -qxF -- "$2" <<<"$files"; then ok "$1"; else no "$1" "$2 is not in the package"; fi; }
 has generator "$gendir/hostvirt-generator"
-for u in interface-vf@.service hostvirt-hugepages@.service hostvirt-vlan@.service hostvirt-bridge@.service hostvirt-bond@.service; do
+for u in interface-vf@.service hostvirt-hugepages@.service hostvirt-vlan@.service hostvirt-bridge@.service hostvirt-bond@.service \
+         hostvirt-virtiofsd@.service hostvirt-virtiofsd@.socket; do
         has "template $u" "$unitdir/$u"
 done
 has cli /usr/bin/hostvirt
@@ -168,7 +169,8 @@ HOSTVIRT_ROOT=$C "$gendir/hostvirt-generator" "$C/out" 2>/dev/null || true
         ok generator-runs || no generator-runs "$(cd "$C/out" && find . -printf '%p %l\n')"
 # the installed units, as instances, with the installed helpers: systemd-analyze verify
 if (cd /tmp && systemd-analyze verify --man=no interface-vf@eno4.service hostvirt-hugepages@2M.service \
-        hostvirt-vlan@vlan20.service hostvirt-bridge@br20.service) >/tmp/verify.log 2>&1; then
+        hostvirt-vlan@vlan20.service hostvirt-bridge@br20.service hostvirt-virtiofsd@share0.service \
+        hostvirt-virtiofsd@share0.socket) >/tmp/verify.log 2>&1; then
         ok "systemd-analyze verify of the installed units"
 else
         no "systemd-analyze verify of the installed units" "$(tr '\n' ' ' </tmp/verify.log)"

@@ -146,6 +146,13 @@ static const char *base_of(const struct kind *k, const char *key, const char **r
                 if (streq(key, "LACPTransmitRate") || streq(key, "MinLinks") || streq(key, "TransmitHashPolicy"))
                         return "[Bond bond0]\nMode = 802.3ad\n";
                 return "[Bond bond0]\n";
+        case KIND_VIRTIOFS:
+                *ret_name = "s0";
+                if (streq(key, "SharedDir"))
+                        return "[Virtiofs s0]\n";
+                if (streq(key, "PosixACL"))
+                        return "[Virtiofs s0]\nSharedDir = /srv/s0\nXattr = yes\n";
+                return "[Virtiofs s0]\nSharedDir = /srv/s0\n";
         case KIND_LIBVIRT:
                 *ret_name = NULL;
                 return "[Libvirt]\n";
@@ -260,6 +267,8 @@ static const struct {
         { "Hugepages", "Mount", "/mnt", false },
         { "Hugepages", "Mount", "relative", false },
         { "Hugepages", "Mount", "/a/../b", false },
+        { "Hugepages", "Mount", "/dev/h\xef\xbf\xbf", false }, /* U+FFFF: systemd refuses it in a unit file */
+        { "Hugepages", "Mount", "/dev/h\xc3\xa9", true },
         { "Hugepages", "Mode", "1770", true },
         { "Hugepages", "Mode", "9", false },
         { "Hugepages", "Mode", "17777", false },
@@ -270,6 +279,29 @@ static const struct {
         { "Bond", "MIIMonitorSec", "3601s", false },
         { "Bond", "MIIMonitorSec", "1m", false },
         { "Bond", "MIIMonitorSec", "ms", false },
+        { "Virtiofs", "SharedDir", "/srv/vm-share", true },
+        { "Virtiofs", "SharedDir", "/var/lib/libvirt/shares/a", true },
+        { "Virtiofs", "SharedDir", "/home/u/x%y", true },
+        { "Virtiofs", "SharedDir", "relative", false },
+        { "Virtiofs", "SharedDir", "/", false },
+        { "Virtiofs", "SharedDir", "/etc", false },
+        { "Virtiofs", "SharedDir", "/run/x", false },
+        { "Virtiofs", "SharedDir", "/proc", false },
+        { "Virtiofs", "SharedDir", "/var/lib/systemd/x", false },
+        { "Virtiofs", "SharedDir", "/srv/../etc", false },
+        { "Virtiofs", "SharedDir", "/srv/a b", false },
+        { "Virtiofs", "SharedDir", "/srv/a\"b", false },
+        { "Virtiofs", "SharedDir", "/srv/a,b", false },
+        { "Virtiofs", "SharedDir", "/srv/\xef\xb7\x90", false },
+        { "Virtiofs", "SocketGroup", "kvm", true },
+        { "Virtiofs", "SocketGroup", "107", true },
+        { "Virtiofs", "SocketMode", "0660", true },
+        { "Virtiofs", "SocketMode", "600", true },
+        { "Virtiofs", "SocketMode", "0777", true },
+        { "Virtiofs", "SocketMode", "0460", false },
+        { "Virtiofs", "SocketMode", "1660", false },
+        { "Virtiofs", "SocketMode", "0888", false },
+        { "Virtiofs", "SocketMode", "", false },
         { "Libvirt", "Services", "libvirtd.service my@x.service", true },
         { "Libvirt", "Services", "libvirtd", false },
         { "Libvirt", "Services", "my@.service", false },
