@@ -113,6 +113,11 @@ struct kind {
 /* Read all config directories (paths == NULL) or exactly the given files. */
 int conf_load(struct conf **ret, const struct kind *const *kinds, char *const *paths, struct diag *d);
 void conf_free(struct conf *c);
+/* For _cleanup_(conf_freep). */
+static inline void conf_freep(struct conf **c) {
+        if (*c)
+                conf_free(*c);
+}
 
 /* The object of a kind by its (normalized) name, or NULL. */
 void *conf_find(const struct conf *c, const struct kind *k, const char *name);

@@ -345,20 +345,10 @@ int emit_finish(struct emitter *e) {
 
         for (size_t i = 0; i < e->n_timeouts; i++) {
                 const struct device_timeout *t = e->timeouts[i];
-                _cleanup_free_ char *relpath = strjoin(t->unit, ".d/50-hostvirt.conf");
-                FILE *f = emit_open(e, relpath);
-                int r;
+                _cleanup_free_ char *body = t->secs == 0 ? xstrdup("JobRunningTimeoutSec=infinity\n")
+                                                         : xasprintf("JobRunningTimeoutSec=%us\n", t->secs);
+                int r = emit_dropin(e, t->unit, t->source, body);
 
-                if (!f) {
-                        ret = ret ?: -ENOMEM;
-                        continue;
-                }
-                emit_unit_header(f, t->source);
-                if (t->secs == 0)
-                        fputs("JobRunningTimeoutSec=infinity\n", f);
-                else
-                        fprintf(f, "JobRunningTimeoutSec=%us\n", t->secs);
-                r = emit_close(e, f);
                 if (r < 0 && ret == 0)
                         ret = r;
         }
@@ -370,6 +360,18 @@ void emit_unit_header(FILE *f, const char *source_file) {
 
         fputs(GENERATOR_HEADER, f);
         fprintf(f, "\n[Unit]\nSourcePath=%s\n", src);
+}
+
+int emit_dropin(struct emitter *e, const char *unit, const char *source_file, const char *body) {
+        _cleanup_free_ char *relpath = strjoin(unit, ".d/50-hostvirt.conf");
+        FILE *f;
+
+        f = emit_open(e, relpath);
+        if (!f)
+                return errno > 0 ? -errno : -EIO; /* (logged) */
+        emit_unit_header(f, source_file);
+        fputs(body, f);
+        return emit_close(e, f);
 }
 
 void emit_register_unit(struct emitter *e, const char *unit, const char *source_file) {

@@ -61,6 +61,8 @@ int emit_finish(struct emitter *e);
 
 /* Writes the header comment, "[Unit]" and SourcePath=<file> ('%' escaped). */
 void emit_unit_header(FILE *f, const char *source_file);
+/* UNIT.d/50-hostvirt.conf: the header, then body (which goes on in [Unit], or opens a section). */
+int emit_dropin(struct emitter *e, const char *unit, const char *source_file, const char *body);
 
 /*
  * Units every [Libvirt] drop-in must pull in and order after, and hugetlbfs

@@ -110,7 +110,7 @@ static int emit_bridge(struct emitter *e, const struct conf *c, const struct con
         if (fclose(s) != 0)
                 return log_error_errno(errno, "Failed to build the drop-in of %s: %m", unit);
 
-        r = net_emit_dropin(e, unit, b->loc.file, body);
+        r = emit_dropin(e, unit, b->loc.file, body);
         if (r < 0)
                 return r;
 

@@ -46,10 +46,7 @@
  * /dev/hugepages is the exception: replacing systemd's own hugetlbfs mount there
  * is documented.
  */
-static const struct {
-        const char *path;
-        bool below; /* also every path under it */
-} refused_mounts[] = {
+static const struct path_rule refused_mounts[] = {
         { "/", false },
         { "/bin", true }, { "/boot", true }, { "/efi", true }, { "/etc", true }, { "/lib", true },
         { "/lib64", true }, { "/sbin", true }, { "/usr", true },
@@ -62,16 +59,6 @@ static const struct {
         { "/home", false }, { "/root", false }, { "/srv", false }, { "/opt", false }, { "/mnt", false },
         { "/media", false },
 };
-
-static const char *mount_refused(const char *norm) {
-        for (size_t i = 0; i < ELEMENTSOF(refused_mounts); i++) {
-                const char *p = refused_mounts[i].path;
-                size_t n = strlen(p);
-                if (streq(norm, p) || (refused_mounts[i].below && strncmp(norm, p, n) == 0 && norm[n] == '/'))
-                        return p;
-        }
-        return NULL;
-}
 
 static int parse_mount(struct section *s, const struct raw_kv *kv, void *obj) {
         struct conf_hugepages *h = obj;
@@ -90,7 +77,7 @@ static int parse_mount(struct section *s, const struct raw_kv *kv, void *obj) {
         e = unit_escape_path(norm);
         if (!e)
                 return section_bad_value(s, kv, "a path with '..' in it");
-        owner = mount_refused(norm);
+        owner = path_rule_find(refused_mounts, ELEMENTSOF(refused_mounts), norm);
         if (owner) {
                 snprintf(why, sizeof(why), "systemd or the OS owns %s%s: not a place for a hugetlbfs mount",
                          streq(owner, norm) ? "" : "what is under ", owner);

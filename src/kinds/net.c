@@ -56,15 +56,3 @@ char *net_interface_unit(const struct conf *c, const char *name, bool *ret_ours)
                 return unit_instance(k->net->unit_prefix, name, ".service");
         return net_device_unit(name);
 }
-
-int net_emit_dropin(struct emitter *e, const char *unit, const char *source, const char *body) {
-        _cleanup_free_ char *relpath = strjoin(unit, ".d/50-hostvirt.conf");
-        FILE *f;
-
-        f = emit_open(e, relpath);
-        if (!f)
-                return -errno;
-        emit_unit_header(f, source);
-        fputs(body, f);
-        return emit_close(e, f);
-}

@@ -13,5 +13,3 @@ struct emitter;
 char *net_device_unit(const char *ifname);
 /* The unit that sets up interface NAME if it is one of ours (*ret_ours), else its device unit. */
 char *net_interface_unit(const struct conf *c, const char *name, bool *ret_ours);
-/* UNIT.d/50-hostvirt.conf: the header, then body. */
-int net_emit_dropin(struct emitter *e, const char *unit, const char *source, const char *body);

@@ -41,10 +41,7 @@ const char *virtiofs_cache_name(int cache) {
  * What a share must not be: the file systems and state of systemd and the OS, and hostvirt's
  * own ("below": and everything under it).  A guest that writes there writes the host.
  */
-static const struct {
-        const char *path;
-        bool below;
-} refused_dirs[] = {
+static const struct path_rule refused_dirs[] = {
         { "/", false },
         { "/proc", true }, { "/sys", true }, { "/dev", true }, { "/run", true },
         { "/boot", true }, { "/efi", true },
@@ -54,17 +51,6 @@ static const struct {
         { "/var/lib/libvirt", false }, { "/var/log", true },
         { "/tmp", false }, { "/var/tmp", false },
 };
-
-static const char *dir_refused(const char *norm) {
-        for (size_t i = 0; i < ELEMENTSOF(refused_dirs); i++) {
-                const char *p = refused_dirs[i].path;
-                size_t n = strlen(p);
-
-                if (streq(norm, p) || (refused_dirs[i].below && strncmp(norm, p, n) == 0 && norm[n] == '/'))
-                        return p;
-        }
-        return NULL;
-}
 
 static int parse_shared_dir(struct section *s, const struct raw_kv *kv, void *obj) {
         struct conf_virtiofs *v = obj;
@@ -82,7 +68,7 @@ static int parse_shared_dir(struct section *s, const struct raw_kv *kv, void *ob
         norm = path_normalize(value);
         if (streq(norm, "/..") || strstr(norm, "/../") || endswith(norm, "/.."))
                 return section_bad_value(s, kv, "a path with '..' in it");
-        owner = dir_refused(norm);
+        owner = path_rule_find(refused_dirs, ELEMENTSOF(refused_dirs), norm);
         if (owner) {
                 snprintf(why, sizeof(why), "systemd, the OS or hostvirt owns %s%s: not a directory to give guests",
                          streq(owner, norm) ? "" : "what is under ", owner);
@@ -187,8 +173,7 @@ static void virtiofs_free(void *obj) {
 
 static int emit_share(struct emitter *e, const struct conf_virtiofs *v) {
         _cleanup_free_ char *socket = NULL, *service = NULL, *dir = unit_specifier_escape(v->shared_dir);
-        _cleanup_free_ char *socket_dropin = NULL, *service_dropin = NULL;
-        FILE *f;
+        _cleanup_free_ char *socket_body = NULL, *service_body = NULL;
         int r;
 
         r = emit_wanted_instance_of(e, "hostvirt-virtiofsd", v->name, ".socket", "sockets.target", &socket);
@@ -198,28 +183,17 @@ static int emit_share(struct emitter *e, const struct conf_virtiofs *v) {
         if (r < 0)
                 return r;
 
-        socket_dropin = strjoin(socket, ".d/50-hostvirt.conf");
-        f = emit_open(e, socket_dropin);
-        if (!f)
-                return -errno;
-        emit_unit_header(f, v->loc.file);
-        fprintf(f, "\n[Socket]\nSocketGroup=%s\nSocketMode=%04o\n", v->socket_group, v->socket_mode);
-        r = emit_close(e, f);
+        socket_body = xasprintf("\n[Socket]\nSocketGroup=%s\nSocketMode=%04o\n", v->socket_group, v->socket_mode);
+        r = emit_dropin(e, socket, v->loc.file, socket_body);
         if (r < 0)
                 return r;
 
         /* The share's mounts first; writable only where it is not read-only (ProtectSystem=strict).
          * ('-': a directory that is not there is the helper's to report, not a failure to set up
          * the mount namespace.) */
-        service_dropin = strjoin(service, ".d/50-hostvirt.conf");
-        f = emit_open(e, service_dropin);
-        if (!f)
-                return -errno;
-        emit_unit_header(f, v->loc.file);
-        fprintf(f, "RequiresMountsFor=%s\n", dir);
-        if (!v->read_only)
-                fprintf(f, "\n[Service]\nReadWritePaths=-%s\n", dir);
-        r = emit_close(e, f);
+        service_body = v->read_only ? xasprintf("RequiresMountsFor=%s\n", dir)
+                                    : xasprintf("RequiresMountsFor=%s\n\n[Service]\nReadWritePaths=-%s\n", dir, dir);
+        r = emit_dropin(e, service, v->loc.file, service_body);
         if (r < 0)
                 return r;
 

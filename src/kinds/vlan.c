@@ -112,7 +112,7 @@ static int emit_vlan(struct emitter *e, const struct conf *c, const struct conf_
                 body = xasprintf("BindsTo=%s\nAfter=%s\nWants=%s\nAfter=%s\n", device, device, parent, parent);
         else
                 body = xasprintf("BindsTo=%s\nAfter=%s\n", device, device);
-        r = net_emit_dropin(e, unit, v->loc.file, body);
+        r = emit_dropin(e, unit, v->loc.file, body);
         if (r < 0)
                 return r;
 

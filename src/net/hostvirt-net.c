@@ -38,11 +38,6 @@ static const struct net_kind *net_kind(const char *word) {
         return NULL;
 }
 
-static void conf_freep(struct conf **c) {
-        if (*c)
-                conf_free(*c);
-}
-
 static void help(FILE *f) {
         fputs("Usage: hostvirt-net start|stop vlan|bridge|bond NAME\n"
               "\n"

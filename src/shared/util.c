@@ -415,3 +415,14 @@ char *path_normalize(const char *v) {
         *t = '\0';
         return out;
 }
+
+const char *path_rule_find(const struct path_rule *rules, size_t n, const char *norm) {
+        for (size_t i = 0; i < n; i++) {
+                size_t len = strlen(rules[i].path);
+
+                if (streq(norm, rules[i].path) || (rules[i].below && strncmp(norm, rules[i].path, len) == 0 &&
+                                                   norm[len] == '/'))
+                        return rules[i].path;
+        }
+        return NULL;
+}

@@ -63,6 +63,13 @@ bool utf8_valid(const char *s);
 bool has_control_chars(const char *s);
 /* "/dev//hp/./x/" -> "/dev/hp/x": one spelling for one absolute path (".." is left as it is). */
 char *path_normalize(const char *v);
+/* A path, and whether every path under it counts too. */
+struct path_rule {
+        const char *path;
+        bool below;
+};
+/* The path of the first of the n rules that norm (normalized) is, or is under; NULL when none. */
+const char *path_rule_find(const struct path_rule *rules, size_t n, const char *norm);
 
 /* Kernel rules for a network interface name (dev_valid_name()). */
 bool ifname_valid(const char *s);

@@ -60,11 +60,6 @@ static enum flavor flavor_of(const char *path) {
         return f;
 }
 
-static void conf_freep(struct conf **c) {
-        if (*c)
-                conf_free(*c);
-}
-
 static void help(FILE *f) {
         fputs("Usage: hostvirt-virtiofs TAG\n"
               "\n"
