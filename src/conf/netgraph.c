@@ -6,7 +6,7 @@
  *   - a port has one master, of a kind that accepts it, and the master it asks
  *     for (Bridge=) if it asks;
  *   - no loop: a device can never be built on itself.  Of each loop, the member
- *     declared last is dropped.
+ *     declared last is dropped, and a port that asked for a master so dropped too.
  * What is left is acyclic, which the emitters rely on to order units.
  */
 #include <stdlib.h>
@@ -274,6 +274,21 @@ static void check_loops(struct graph *g) {
         free(stack);
 }
 
+/*
+ * A master dropped for a loop after the ports were settled: a port that asked for it (Bridge=)
+ * cannot be set up as declared, and goes too (it was added to that master's ports only).
+ * Dropping a port makes no new loop and leaves no other port without its master.
+ */
+static void check_masters_kept(struct graph *g) {
+        for (size_t i = 0; i < g->n; i++) {
+                struct node *n = &g->nodes[i];
+                const char *asks = n->dropped ? NULL : master_of(n);
+
+                if (asks && !node_find(g, asks))
+                        drop(g, n, "%s=%s, which is ignored for its errors", n->kind->net->master_key, asks);
+        }
+}
+
 void netgraph_check(struct conf *c, struct diag *d) {
         struct graph g = { .c = c, .d = d, .by_name = HASHSET_INIT(hash_node, eq_node) };
 
@@ -299,6 +314,7 @@ void netgraph_check(struct conf *c, struct diag *d) {
 
         check_ports(&g);
         check_loops(&g);
+        check_masters_kept(&g);
 
         hashset_done(&g.by_name, NULL);
         for (size_t i = 0; i < g.n; i++)

@@ -408,6 +408,11 @@ static const struct rule_case rule_cases[] = {
           "  p61 p62 p63 p64 loop\n"
           "[VLAN loop]\nLink = br\nId = 9\n",
           { E(6, "make a loop") }, { "Bridge br" }, { "VLAN loop" } },
+        { "Bridge= to a bridge dropped for a loop: the VLAN goes too",
+          "[VLAN onbr]\nLink = brC\nId = 14\n[Bridge brC]\nPorts = onbr\n[VLAN v]\nLink = eth1\nId = 15\n"
+          "Bridge = brC\n",
+          { E(4, "make a loop"), E(6, "Bridge=brC, which is ignored for its errors") }, { "VLAN onbr" },
+          { "Bridge brC", "VLAN v" } },
         { "a diamond is no loop",
           "[Bridge b0]\n[VLAN x]\nLink = b0\nId = 2\n[VLAN y]\nLink = b0\nId = 3\n[Bridge b1]\nPorts = x y\n", {},
           { "Bridge b0", "VLAN x", "VLAN y", "Bridge b1" } },
