@@ -14,7 +14,8 @@
 # against off.  Medians over the rounds, and ratios.  Not a test.
 #
 # usage: boot.sh BUILDDIR SRCDIR [ROUNDS]   (ninja -C build bench-boot; ROUNDS default 5,
-#        or BENCH_BOOT_ROUNDS).  Needs root.  Raw figures: BUILDDIR/bench-boot/boots.tsv.
+#        or BENCH_BOOT_ROUNDS).  Needs root.  Raw figures: BUILDDIR/bench-boot/boots.tsv, and
+#        what each boot waited for (systemd-analyze critical-chain): RELEASE-VARIANT-ROUND.chain.
 set -euo pipefail
 . "$(dirname "$0")/lib-boot.sh"
 bench_boot_setup boot "${1:-}" "${2:-}"
@@ -32,6 +33,7 @@ for ((round = 1; round <= ROUNDS; round++)); do
                                 bash "$SRCDIR/tests/integration/nspawn-boot.sh" "$release" bench "${args[@]}" \
                                 >"$OUT/$release-$v-$round.log" 2>&1; then
                                 sed "s/^/$release\t$v\t$round\t/" "$res/bench.tsv" >>"$TSV"
+                                cp "$res/critical-chain.txt" "$OUT/$release-$v-$round.chain" 2>/dev/null || true
                         else
                                 echo "round $round, $release, $v: the boot failed (see $OUT/$release-$v-$round.log)" >&2
                         fi

@@ -10,7 +10,8 @@
 # Prints, per template, the medians of "all" and "none", what each key costs
 # alone against "none", and what leaving it out saves against "all" (the mount
 # namespace that most keys imply is shared: alone each pays for it, left out
-# none saves it).  Not a test.
+# none saves it), and the settings each template chose against (bench/alternatives.tsv)
+# against "all".  Not a test.
 #
 # usage: directives.sh BUILDDIR SRCDIR [REPEAT]   (ninja -C build bench-directives;
 #        REPEAT default 5, or BENCH_REPEAT).  Needs root.  Raw: BUILDDIR/bench-directives/.
@@ -52,6 +53,10 @@ for release in ("bookworm", "trixie"):
         saves = sorted(((ma - statistics.median(v), c[1:]) for (tt, c), v in d.items()
                         if tt == t and c.startswith("-")), reverse=True)
         print("  leaving one key out saves (against all): " + ", ".join(f"{k} {s / 1000:+.1f}" for s, k in saves))
+        for (tt, c), v in sorted(d.items()):
+            if tt == t and c.startswith("="):
+                print(f"  instead, {c[1:]} (bench/alternatives.tsv): {statistics.median(v) / 1000:.1f}, "
+                      f"{(statistics.median(v) - ma) / 1000:+.1f} against all")
     for x in left_out.get(release, []):
         print(f"  not settable on a transient unit, left out of every case: {x}")
 PY

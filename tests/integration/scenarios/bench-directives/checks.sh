@@ -4,7 +4,8 @@
 # run a program that does nothing (bench/stamp.so preloaded: it logs its exec)
 # with all of the template's settings after its "# Sandbox" comment ("all"), with
 # none ("none"), with all but one key ("-KEY") and with that key alone ("+KEY"),
-# REPEAT times each, in rotation.
+# REPEAT times each, in rotation; and the alternatives in bench/alternatives.tsv
+# ("=CASE": the template's settings with some keys swapped for others).
 # Lines in /hvresult/bench.tsv:  TEMPLATE CASE SETUP_US ACTIVATION_US
 B=/hvresult/bench.tsv
 : >"$B"
@@ -60,6 +61,19 @@ for t in interface-vf@.service hostvirt-hugepages@.service hostvirt-bridge@.serv
                         run_case "$t" "-$k" "${props[@]}"
                         [ ${#only[@]} -eq 0 ] || run_case "$t" "+$k" "${only[@]}"
                 done
+                # the settings this template chose against (bench/alternatives.tsv)
+                while IFS=$'\t' read -r -a f; do
+                        [ "${f[0]:-}" = "$t" ] || continue
+                        drop=" " add=()
+                        for e in "${f[@]:2}"; do
+                                case $e in -*) drop+="${e#-} " ;; +*) add+=(-p "${e#+}") ;; esac
+                        done
+                        props=()
+                        for l in "${lines[@]}"; do
+                                case $drop in *" ${l%%=*} "*) ;; *) props+=(-p "$l") ;; esac
+                        done
+                        run_case "$t" "=${f[1]}" "${props[@]}" "${add[@]}"
+                done < <(grep -v '^#' /etc/hostvirt-test/alternatives.tsv)
         done
 done
 check bench-collected test -s "$B"

@@ -7,3 +7,4 @@
 install -D -m 644 "${BENCH_STAMP:?BENCH_STAMP: the path of stamp.so}" "$LAYER/usr/lib/hostvirt-test/stamp.so"
 install -D -m 755 /bin/true "$LAYER/usr/local/bin/hvbench"
 echo "${BENCH_REPEAT:-5}" >"$T/bench-repeat"
+install -m 644 "$(dirname "$0")/../../../../bench/alternatives.tsv" "$T/alternatives.tsv"

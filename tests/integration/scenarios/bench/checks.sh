@@ -32,3 +32,5 @@ for t in sysinit.target network-pre.target basic.target; do
 done
 printf 'mark\tlibvirtd.service\t%s\n' $(($(unit_prop libvirtd.service ExecMainStartTimestampMonotonic) - t0)) >>"$B"
 check bench-collected test -s "$B"
+# what each boot waited for (bench/boot.sh keeps one per boot)
+systemd-analyze critical-chain --no-pager sysinit.target libvirtd.service >/hvresult/critical-chain.txt 2>&1 || true

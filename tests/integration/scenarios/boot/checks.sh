@@ -30,6 +30,11 @@ check_eq vf-wanted-by-device yes \
         "$(has_word interface-vf@hvpf0.service $(unit_prop sys-subsystem-net-devices-hvpf0.device Wants) && echo yes)"
 check_eq vf-bound-to-device yes \
         "$(has_word sys-subsystem-net-devices-hvpf0.device $(unit_prop interface-vf@hvpf0.service BindsTo) && echo yes)"
+# The VFs wait for udev, not for the local file systems: nothing in the unit (such as
+# PrivateTmp=, which adds both) orders it after systemd-tmpfiles-setup or local-fs.target.
+vf_after=$(unit_prop interface-vf@hvpf0.service After)
+check_eq vf-not-after-tmpfiles-setup no "$(has_word systemd-tmpfiles-setup.service $vf_after && echo yes || echo no)"
+check_eq vf-not-after-local-fs no "$(has_word local-fs.target $vf_after && echo yes || echo no)"
 libvirtd_deps=$(systemctl list-dependencies --plain --no-pager libvirtd.service | sed 's/^[ ●○]*//')
 libvirtd_after=$(unit_prop libvirtd.service After)
 libvirtd_wants=$(unit_prop libvirtd.service Wants)
