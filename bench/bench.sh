@@ -3,8 +3,8 @@
 # against netplan's generator on an equivalent YAML, measured in the same run, on:
 #   example  the shipped conf.d/example.conf (netplan: its VFs, VLAN and bridge)
 #   1000     a host with 1000 SR-IOV PFs of 8 VFs each
-# Last, the processes our units cost during a boot of the integration container, on
-# Debian 12 and 13.
+# Then the processes our units cost during a boot of the integration container, on
+# Debian 12 and 13, and last bench-boot's paired boots (boot.sh).
 # netplan is timed twice: its systemd generator binary (/usr/libexec/netplan/generate,
 # what runs at boot, like ours) and the `netplan generate` command.
 # Prints hyperfine's table, then the ratios of the medians, then each
@@ -111,3 +111,14 @@ for release in bookworm trixie; do
                 echo "(skipped: needs root and a build with the integration suite)"
         fi
 done
+
+# The units' cost at boot, in paired boots (boot.sh, also `ninja -C build bench-boot`):
+# each unit's activation split into systemd's setup and our run, against the units with
+# their sandbox cut, hostvirt=0 and a hand-written peer unit; BENCH_BOOT_ROUNDS (5).
+echo
+echo "=== the units at boot: paired boots (bench/boot.sh)"
+if [ "$(id -u)" = 0 ] && [ -f "$BUILDDIR/bench/hvstamp.so" ]; then
+        bash "$SRCDIR/bench/boot.sh" "$BUILDDIR" "$SRCDIR" || echo "(bench/boot.sh failed: see $BUILDDIR/bench-boot/)"
+else
+        echo "(skipped: needs root and $BUILDDIR/bench/hvstamp.so)"
+fi
